@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * One validated schema per app (STYLE.md #8). A bad value stops the service at
+ * start-up with a message naming the variable, instead of failing later on the
+ * first request that needs it.
+ */
+export class ConfigError extends Error {}
+
+export function loadConfig<S extends z.ZodTypeAny>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.join('.') || '(environment)';
+    const value = env[String(issue.path[0])];
+    const shown = value === undefined ? 'unset' : `"${value}"`;
+    return `  ${variable} (${shown}): ${issue.message}`;
+  });
+  throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+}
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Variables every service reads (CONTRACT.md, Environment). */
+export const commonEnv = {
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port')).min(1)),
+  CALLPOOL_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore').default(''),
+  CALLPOOL_CLOCK: z.enum(['wall', 'manual']).default('wall'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+export const databaseEnv = {
+  DATABASE_URL: z
+    .string()
+    .default('postgres://postgres@127.0.0.1:5432/callpool')
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// URL'),
+};
+
+export const envHelpers = { port, seconds };

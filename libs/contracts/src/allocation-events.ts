@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { Attribution, DisplayPool, E164, Id, IsoTime, Tier, VisitorContext } from './primitives';
+
+/**
+ * Events on `callpool.allocations`, written only by the allocator (one shard =
+ * one partition). Every change of a number's state is one of these, stamped
+ * with the time it took effect, so projections never read a clock.
+ * Keys: the tracking number where the event is about one number, else the
+ * listing or session id (see `allocationKey`).
+ */
+
+/** A listing registered or updated by the directory (PUT /v1/listings/{id}). */
+export const ListingRegistered = z.object({
+  listingId: Id,
+  dealerId: Id,
+  forwardTo: E164,
+  tier: Tier,
+});
+
+/** A standard-tier listing was given its own listing-level number (same for every visitor). */
+export const ListingNumberAssigned = z.object({
+  listingId: Id,
+  dealerId: Id,
+  number: E164,
+});
+
+export const ListingSold = z.object({ listingId: Id });
+
+/** A number bought from Twilio joined the pool (state: available). */
+export const NumberProvisioned = z.object({
+  number: E164,
+  /** Twilio's IncomingPhoneNumber SID, needed to release it. */
+  sid: z.string().min(1),
+  areaCode: z.string().optional(),
+  /** The monthly renewal the number is billed on; releases happen just before it. */
+  renewsAt: IsoTime.optional(),
+});
+
+/**
+ * Every display answer, whatever the pool. For `session` answers that start a
+ * new holding `assignmentStarted` is true; later displays of the same
+ * (session, listing) only slide the session's expiry.
+ */
+export const NumberDisplayed = z.object({
+  number: E164,
+  pool: DisplayPool,
+  attribution: Attribution,
+  visitorId: Id,
+  sessionId: Id,
+  listingId: Id,
+  dealerId: Id.nullable(),
+  expiresAt: IsoTime,
+  assignmentStarted: z.boolean(),
+  /** True when this display opened the session (first display or page view of it). */
+  sessionStarted: z.boolean().optional(),
+  context: VisitorContext.optional(),
+});
+
+/** A session went idle; its Pool 1 numbers start cooling (`coolingUntil`). */
+export const SessionExpired = z.object({
+  sessionId: Id,
+  visitorId: Id,
+  lastSeenAt: IsoTime,
+  numbersCooling: z.array(
+    z.object({ number: E164, listingId: Id, coolingUntil: IsoTime }),
+  ),
+});
+
+/** A cooling number may be handed out again (state: available). */
+export const NumberCooledDown = z.object({ number: E164 });
+
+/** A call locked the number to its holder: Pool 2 until `lockedUntil` (extended by each call). */
+export const NumberLocked = z.object({
+  number: E164,
+  visitorId: Id,
+  sessionId: Id.nullable(),
+  listingId: Id,
+  dealerId: Id.nullable(),
+  callSid: z.string().min(1),
+  lockedUntil: IsoTime,
+});
+
+/** A Pool 2 lock ended (it ran out, or the listing was sold); the number starts cooling. */
+export const NumberUnlocked = z.object({
+  number: E164,
+  visitorId: Id,
+  listingId: Id,
+  reason: z.enum(['lock_expired', 'listing_sold']),
+  coolingUntil: IsoTime,
+});
+
+/** The number was given back to Twilio (state: released). Never while locked. */
+export const NumberReleased = z.object({
+  number: E164,
+  sid: z.string().min(1),
+  reason: z.enum(['surplus', 'listing_sold', 'manual']),
+});
+
+/** A purchase from Twilio failed; the replenisher backs off. Overflow answers cover the gap. */
+export const NumberProvisioningFailed = z.object({
+  reason: z.string(),
+  requested: z.number().int().nonnegative(),
+});
+
+export const allocationEventSchemas = {
+  ListingRegistered,
+  ListingNumberAssigned,
+  ListingSold,
+  NumberProvisioned,
+  NumberDisplayed,
+  SessionExpired,
+  NumberCooledDown,
+  NumberLocked,
+  NumberUnlocked,
+  NumberReleased,
+  NumberProvisioningFailed,
+} as const;

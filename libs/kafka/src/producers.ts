@@ -1,0 +1,93 @@
+import { Kafka, Partitioners, Producer, Transaction } from 'kafkajs';
+import { CallpoolEvent, encodeEvent, eventKey } from '@callpool/contracts';
+
+export interface OutgoingEvents {
+  topic: string;
+  events: CallpoolEvent[];
+  /** Explicit partition: the allocator writes each shard to its own. */
+  partition?: number;
+}
+
+function toMessages({ events, partition }: OutgoingEvents) {
+  return events.map((event) => ({
+    key: eventKey(event),
+    value: encodeEvent(event),
+    partition,
+    headers: { 'event-type': event.type },
+  }));
+}
+
+/** At-least-once publishing without duplicates from retries (idempotent producer). */
+export class EventPublisher {
+  private readonly producer: Producer;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  async publish(batch: OutgoingEvents): Promise<void> {
+    if (batch.events.length === 0) return;
+    await this.producer.send({ topic: batch.topic, acks: -1, messages: toMessages(batch) });
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+/**
+ * Transactional writes: everything in one `commit` becomes visible to
+ * read-committed consumers together or not at all. A second producer with the
+ * same transactionalId fences this one; its next commit then throws, and the
+ * owner must stop writing (the allocator exits).
+ */
+export class TransactionalEventWriter {
+  private readonly producer: Producer;
+
+  constructor(kafka: Kafka, readonly transactionalId: string) {
+    this.producer = kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  async commit(batches: OutgoingEvents[]): Promise<void> {
+    const nonEmpty = batches.filter((b) => b.events.length > 0);
+    if (nonEmpty.length === 0) return;
+    const transaction: Transaction = await this.producer.transaction();
+    try {
+      await transaction.sendBatch({
+        acks: -1,
+        topicMessages: nonEmpty.map((b) => ({ topic: b.topic, messages: toMessages(b) })),
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+/** kafkajs reports fencing as one of these; the fenced writer must never write again. */
+export function isFencedError(error: unknown): boolean {
+  const text = `${(error as { type?: string })?.type ?? ''} ${(error as Error)?.message ?? ''}`;
+  return /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|fenced|TRANSACTIONAL_ID_AUTHORIZATION/i.test(text);
+}

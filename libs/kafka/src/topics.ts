@@ -1,0 +1,43 @@
+import { Admin, Kafka } from 'kafkajs';
+import { allTopicNames } from '@callpool/contracts';
+
+/**
+ * The topics are the source of truth, so they keep every event forever
+ * (retention.ms=-1). Creating them is idempotent: every service calls this at
+ * start, whichever comes up first.
+ */
+export async function ensureTopics(kafka: Kafka, prefix: string, partitions = 1): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = allTopicNames(prefix).filter((topic) => !existing.has(topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: partitions,
+        replicationFactor: 1,
+        configEntries: [
+          { name: 'retention.ms', value: '-1' },
+          { name: 'retention.bytes', value: '-1' },
+        ],
+      })),
+    });
+  } catch (error) {
+    // Two services racing to create the same topic: the loser sees TOPIC_ALREADY_EXISTS.
+    if (!String((error as Error).message).includes('already exists')) throw error;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * The last stable offset of each partition: what a read-committed consumer has
+ * to reach to have seen everything committed so far.
+ */
+export async function lastStableOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+}

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { ApiErrorFilter } from './errors';
+
+export interface ServiceStart {
+  name: string;
+  port: number;
+  host?: string;
+  /** Twilio posts small forms; the web tier small JSON. Anything bigger is refused with 413. */
+  bodyLimitBytes?: number;
+}
+
+/** Nest on Fastify (Express is the limit at the allocator's request rates; see docs/benchmarks.md). */
+export async function createService(module: unknown, start: ServiceStart): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module as never,
+    new FastifyAdapter({ bodyLimit: start.bodyLimitBytes ?? 64 * 1024 }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ApiErrorFilter());
+  app.enableShutdownHooks();
+  return app;
+}
+
+export async function listen(app: NestFastifyApplication, start: ServiceStart): Promise<void> {
+  await app.listen(start.port, start.host ?? '0.0.0.0');
+  app.get(Logger).log(`${start.name} listening on ${start.host ?? '0.0.0.0'}:${start.port}`);
+}
+
+/** For main.ts: a configuration error prints its message and exits 1, without a stack trace. */
+export function exitOnStartupError(service: string) {
+  return (error: unknown): never => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${service}: cannot start: ${message}\n`);
+    process.exit(1);
+  };
+}

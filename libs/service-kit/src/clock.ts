@@ -1,0 +1,62 @@
+import { Body, Controller, DynamicModule, Global, HttpCode, Inject, Injectable, Module, Post } from '@nestjs/common';
+import { z } from 'zod';
+import { CLOCK, Clock, ClockWentBackwardsError, createClock, ManualClock } from '@callpool/clock';
+import { ApiError, parseInput } from './errors';
+
+/** Something that commits the expiries falling due up to `now` (allocator: sessions, cool-downs, locks). */
+export type DueWork = (now: Date) => Promise<void>;
+
+@Injectable()
+export class ClockAdvancer {
+  private readonly work: DueWork[] = [];
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+
+  onAdvance(work: DueWork): void {
+    this.work.push(work);
+  }
+
+  /** Serialised: two clock moves never interleave their expiry commits. */
+  advanceTo(now: Date): Promise<void> {
+    const run = this.queue.then(async () => {
+      (this.clock as ManualClock).advanceTo(now);
+      for (const work of this.work) await work(now);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+const ClockMove = z.object({ now: z.string().datetime({ offset: true }) });
+
+/** POST /internal/clock: only mounted with CALLPOOL_CLOCK=manual (404 otherwise). */
+@Controller('internal')
+export class ClockController {
+  constructor(private readonly advancer: ClockAdvancer) {}
+
+  @Post('clock')
+  @HttpCode(204)
+  async move(@Body() body: unknown): Promise<void> {
+    const { now } = parseInput(ClockMove, body);
+    try {
+      await this.advancer.advanceTo(new Date(now));
+    } catch (error) {
+      if (error instanceof ClockWentBackwardsError) throw new ApiError(409, 'clock_went_backwards', error.message);
+      throw error;
+    }
+  }
+}
+
+@Global()
+@Module({})
+export class ClockModule {
+  static forRoot(kind: 'wall' | 'manual'): DynamicModule {
+    return {
+      module: ClockModule,
+      controllers: kind === 'manual' ? [ClockController] : [],
+      providers: [{ provide: CLOCK, useValue: createClock(kind) }, ClockAdvancer],
+      exports: [CLOCK, ClockAdvancer],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './health';
+export * from './metrics';
+export * from './clock';
+export * from './service-kit.module';
+export * from './bootstrap';

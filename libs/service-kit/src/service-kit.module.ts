@@ -1,0 +1,39 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { ClockModule } from './clock';
+import { HealthController, HealthRegistry } from './health';
+import { Metrics, MetricsController } from './metrics';
+
+export interface ServiceKitOptions {
+  service: string;
+  clock: 'wall' | 'manual';
+  logLevel: string;
+}
+
+/**
+ * What every callpool service has: structured logs (no request bodies: they
+ * carry caller numbers and demographics), /health, /metrics and the clock.
+ */
+@Global()
+@Module({})
+export class ServiceKitModule {
+  static forRoot(options: ServiceKitOptions): DynamicModule {
+    return {
+      module: ServiceKitModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            name: options.service,
+            level: options.logLevel,
+            autoLogging: false,
+            redact: ['req.headers.authorization', 'req.headers["x-twilio-signature"]'],
+          },
+        }),
+        ClockModule.forRoot(options.clock),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [HealthRegistry, Metrics],
+      exports: [HealthRegistry, Metrics, ClockModule],
+    };
+  }
+}

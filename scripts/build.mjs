@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Compiles apps/ and libs/ to dist/ with SWC: one pass over the whole tree in a
+// couple of seconds, decorator metadata kept (Nest's DI needs it) and the
+// @callpool/* path aliases rewritten to relative imports, so `node dist/...`
+// needs no runtime hooks. Type checking is `npm run typecheck` (tsc), kept apart
+// because it is ten times slower and changes nothing in the output.
+import { transformFile } from '@swc/core';
+import { mkdir, readdir, writeFile, rm } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist');
+const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
+
+async function* sources(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* sources(path);
+    else if (path.endsWith('.ts') && !path.endsWith('.d.ts') && !path.includes('.spec.')) yield path;
+  }
+}
+
+const options = (file) => ({
+  filename: file,
+  sourceMaps: true,
+  module: { type: 'commonjs' },
+  jsc: {
+    target: 'es2022',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    keepClassNames: true,
+    baseUrl: root,
+    paths: tsconfig.compilerOptions.paths,
+  },
+});
+
+await rm(out, { recursive: true, force: true });
+let count = 0;
+for (const top of ['apps', 'libs']) {
+  for await (const file of sources(join(root, top))) {
+    const { code, map } = await transformFile(file, options(file));
+    const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, `${code}\n//# sourceMappingURL=${target.split('/').pop()}.map`);
+    if (map) await writeFile(`${target}.map`, map);
+    count++;
+  }
+}
+console.log(`build: ${count} files compiled to dist/`);
