@@ -8,7 +8,7 @@ export interface KafkaSettings {
 }
 
 /**
- * One kafkajs client per service. Retries start at 25 ms rather than kafkajs'
+ * One kafkajs client per service. Retries start at 15 ms rather than kafkajs'
  * 300 ms: back-to-back transactions meet CONCURRENT_TRANSACTIONS from the
  * broker (kafkajs#1315) and the default turns each into a 300 ms stall.
  */
@@ -18,7 +18,7 @@ export function createKafka(settings: KafkaSettings, log?: (entry: LogEntry) => 
     brokers: settings.brokers,
     connectionTimeout: 3000,
     requestTimeout: 30000,
-    retry: { initialRetryTime: 25, maxRetryTime: 2000, retries: 8 },
+    retry: { initialRetryTime: 15, maxRetryTime: 2000, retries: 8 },
     logLevel: logLevel.WARN,
     logCreator: () => (entry) => (log ? log(entry) : defaultLog(entry)),
   });
