@@ -26,7 +26,13 @@ export interface NumberWebhooks {
 export interface TwilioNumbers {
   search(query: { areaCode?: string; limit: number }): Promise<AvailableNumber[]>;
   buy(phoneNumber: string, webhooks: NumberWebhooks): Promise<PurchasedNumber>;
+  /** Already-released (unknown) SIDs count as released, so a retried release is safe. */
   release(sid: string): Promise<void>;
+  /**
+   * Every number the account owns at Twilio, for reconciling after a purchase whose
+   * answer was lost (a timeout does not mean the number was not bought).
+   */
+  listOwned?(): Promise<PurchasedNumber[]>;
 }
 
 /** Why a Twilio request did not succeed; the replenisher backs off differently for each. */
@@ -37,7 +43,10 @@ export class TwilioRequestError extends Error {
     readonly kind: TwilioFailureKind,
     message: string,
     readonly status?: number,
+    /** Twilio's error code (e.g. 20429 rate limited, 21422 number not available), when it gave one. */
+    readonly twilioCode?: number,
   ) {
     super(message);
+    this.name = 'TwilioRequestError';
   }
 }
