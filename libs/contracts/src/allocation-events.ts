@@ -17,13 +17,22 @@ export const ListingRegistered = z.object({
   tier: Tier,
 });
 
-/** A standard-tier listing was given its own listing-level number (same for every visitor). */
+/**
+ * A standard-tier listing was given its own listing-level number (same for every
+ * visitor). The number comes out of the free pool and stops counting in
+ * `GET /v1/pool`; it stays the listing's until the listing is sold, then it is
+ * released (`NumberReleased`, reason `listing_sold`).
+ */
 export const ListingNumberAssigned = z.object({
   listingId: Id,
   dealerId: Id,
   number: E164,
 });
 
+/**
+ * The listing is sold: later displays answer 410. Its Pool 2 locks end in the
+ * same transaction (`NumberUnlocked`, reason `listing_sold`, numbers start cooling).
+ */
 export const ListingSold = z.object({ listingId: Id });
 
 /** A number bought from Twilio joined the pool (state: available). */
@@ -54,9 +63,22 @@ export const NumberDisplayed = z.object({
   /** True when this display opened the session (first display or page view of it). */
   sessionStarted: z.boolean().optional(),
   context: VisitorContext.optional(),
+  /**
+   * Only on `overflow` answers: why no unique number could be had.
+   * `pool_empty`: no free number right now (a purchase is on its way unless at
+   * POOL_MAX); `pool_max`: the spend cap is reached; `listing_number_pending`: a
+   * standard-tier listing still waiting for its listing-level number.
+   */
+  overflowReason: z.enum(['pool_empty', 'pool_max', 'listing_number_pending']).optional(),
 });
 
-/** A session went idle; its Pool 1 numbers start cooling (`coolingUntil`). */
+/**
+ * A session went idle; its Pool 1 numbers start cooling (`coolingUntil`).
+ * `occurredAt` is the session's own due time (lastSeenAt + SESSION_IDLE_SECONDS),
+ * even when the allocator commits it later (after a restart, or in one manual
+ * clock move). Activity of the same sessionId after `lastSeenAt` belongs to a
+ * new session.
+ */
 export const SessionExpired = z.object({
   sessionId: Id,
   visitorId: Id,
@@ -69,7 +91,14 @@ export const SessionExpired = z.object({
 /** A cooling number may be handed out again (state: available). */
 export const NumberCooledDown = z.object({ number: E164 });
 
-/** A call locked the number to its holder: Pool 2 until `lockedUntil` (extended by each call). */
+/**
+ * A call locked the number to its holder: Pool 2 until `lockedUntil` (extended by each call).
+ * Emitted for the first call (the number leaves Pool 1) and again for every
+ * later call that pushes `lockedUntil` further out; a redelivered or older call
+ * emits nothing. Only a number still with that holder is locked: displayed to
+ * them, or cooling/available with them as its last holder and not handed to
+ * anyone since.
+ */
 export const NumberLocked = z.object({
   number: E164,
   visitorId: Id,
@@ -78,6 +107,12 @@ export const NumberLocked = z.object({
   dealerId: Id.nullable(),
   callSid: z.string().min(1),
   lockedUntil: IsoTime,
+  /** True when the number was already locked to this holder and the call only extends the lock (no new Pool 2 stretch). */
+  extended: z.boolean().optional(),
+  /** The number's state just before: `displayed` (Pool 1 stretch ends here), `cooling`/`available` (late call by the last holder), or `locked`. */
+  previousState: z.enum(['displayed', 'cooling', 'available', 'locked']).optional(),
+  /** Id of the `CallReceived` event that caused the lock. */
+  callEventId: z.string().optional(),
 });
 
 /** A Pool 2 lock ended (it ran out, or the listing was sold); the number starts cooling. */
@@ -100,6 +135,11 @@ export const NumberReleased = z.object({
 export const NumberProvisioningFailed = z.object({
   reason: z.string(),
   requested: z.number().int().nonnegative(),
+  /** How it failed, as the Twilio adapter classified it. */
+  kind: z.enum(['rate_limited', 'timeout', 'unavailable', 'rejected', 'no_numbers']).optional(),
+  /** When the replenisher will try again (its back-off). */
+  retryAt: IsoTime.optional(),
+  areaCode: z.string().optional(),
 });
 
 export const allocationEventSchemas = {
