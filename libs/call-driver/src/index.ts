@@ -1,0 +1,3 @@
+export * from './call-driver';
+export { callParams, newCallSid, parseDial } from './twilio-params';
+export type { CallParties, DialTarget } from './twilio-params';
