@@ -1,0 +1,67 @@
+/**
+ * The knobs of the pool's rules, all in milliseconds or counts. The service
+ * builds one from its environment (SESSION_IDLE_SECONDS, LOCK_DAYS, ...); the
+ * domain only ever reads it, never the environment itself.
+ */
+export interface PoolPolicy {
+  sessionIdleMs: number;
+  lockMs: number;
+  /** A freed number is not handed to another visitor before this. */
+  cooldownMs: number;
+  /** Listings per session assumed for sizing until enough sessions have been observed. */
+  listingsPerSession: number;
+  /** Sessions that must have ended before their observed listings-per-session replaces the default. */
+  minSessionsObserved: number;
+  poolFloor: number;
+  /** Hard cap on numbers owned (every state but released, listing-level numbers included): the spend limit. */
+  poolMax: number;
+  /** How many 10-minute UTC windows back the sizing peak looks (144 = one day). */
+  sizingLookbackWindows: number;
+  safetyMargin: number;
+  /** Free numbers below this fraction of the target (at least one) trigger a purchase even at target. */
+  lowWatermarkFraction: number;
+  /** Purchases started per replenishment round. */
+  provisionStep: number;
+  /** Purchases per minute, whatever the demand. */
+  provisionRatePerMinute: number;
+  /** Surplus releases start above target × this... */
+  releaseAboveRatio: number;
+  /** ...and stop at target × this (hysteresis: no buy/release churn). */
+  releaseDownToRatio: number;
+  /** Only numbers unused for this long are released. */
+  releaseIdleMs: number;
+  /** Only numbers whose monthly renewal falls within this are released (a month is paid for anyway). */
+  releaseBeforeRenewalMs: number;
+  /** Events per expiry pass; the service loops until nothing is due. */
+  expiryBatchLimit: number;
+}
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+export const DEFAULT_POLICY: PoolPolicy = {
+  sessionIdleMs: 10 * MINUTE,
+  lockMs: 30 * DAY,
+  cooldownMs: 30 * MINUTE,
+  listingsPerSession: 5,
+  minSessionsObserved: 20,
+  poolFloor: 20,
+  poolMax: 500,
+  sizingLookbackWindows: 144,
+  safetyMargin: 1.2,
+  lowWatermarkFraction: 0.1,
+  provisionStep: 10,
+  provisionRatePerMinute: 120,
+  releaseAboveRatio: 1.5,
+  releaseDownToRatio: 1.2,
+  releaseIdleMs: DAY,
+  releaseBeforeRenewalMs: 2 * DAY,
+  expiryBatchLimit: 2000,
+};
+
+export function poolPolicy(overrides: Partial<PoolPolicy> = {}): PoolPolicy {
+  return { ...DEFAULT_POLICY, ...overrides };
+}
+
+/** Sizing counts distinct sessions per 10-minute window aligned to UTC (DESIGN.md). */
+export const SIZING_WINDOW_MS = 10 * MINUTE;

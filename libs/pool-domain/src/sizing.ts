@@ -1,0 +1,79 @@
+import { nextRenewal } from './decide-provisioning';
+import { PoolPolicy, SIZING_WINDOW_MS } from './policy';
+import { ownedCount, PoolState } from './state';
+
+/**
+ * How many Pool 1 numbers (available + displayed + cooling) the pool should
+ * own: peak distinct sessions over the trailing 10-minute UTC windows ×
+ * listings per session (observed, or the default before enough sessions
+ * ended) × a safety margin; at least POOL_FLOOR, at most POOL_MAX. Pool 2 is
+ * not sized: called numbers leave Pool 1 and the target refills it.
+ */
+export function poolTarget(state: PoolState, now: number, policy: PoolPolicy): number {
+  const current = Math.floor(now / SIZING_WINDOW_MS);
+  const oldest = current - policy.sizingLookbackWindows + 1;
+  let peak = 0;
+  for (const [window, sessions] of state.traffic.sessionsPerWindow) if (window >= oldest && window <= current && sessions > peak) peak = sessions;
+  const wanted = Math.ceil(peak * listingsPerSession(state, policy) * policy.safetyMargin);
+  return Math.min(policy.poolMax, Math.max(policy.poolFloor, wanted));
+}
+
+export function listingsPerSession(state: PoolState, policy: PoolPolicy): number {
+  const { sessionsObserved, listingsObserved } = state.traffic;
+  if (sessionsObserved < policy.minSessionsObserved) return policy.listingsPerSession;
+  return Math.max(1, listingsObserved / sessionsObserved);
+}
+
+export interface ReplenishmentPlan {
+  target: number;
+  /** Purchases to start now. */
+  buy: number;
+  release: Array<{ number: string; reason: 'surplus' | 'listing_sold' }>;
+}
+
+/**
+ * PlanReplenishment, a query: `inFlight` is the purchases under way (the
+ * service's, not the log's: a purchase that died with a process is simply
+ * not under way any more).
+ */
+export function planReplenishment(state: PoolState, now: number, policy: PoolPolicy, inFlight: number): ReplenishmentPlan {
+  const target = poolTarget(state, now, policy);
+  const { available, displayed, cooling } = state.counts;
+  const poolOne = available + displayed + cooling;
+  const lowWatermark = Math.max(1, Math.ceil(target * policy.lowWatermarkFraction));
+  const wanted = Math.max(target - poolOne - inFlight, lowWatermark - available - inFlight, 0);
+  const underCap = Math.max(0, policy.poolMax - ownedCount(state) - inFlight);
+  const buy = Math.min(wanted, underCap, policy.provisionStep, purchasesLeftThisMinute(state, now, policy, inFlight));
+  const release = buy > 0 ? [] : surplus(state, now, policy, target, poolOne);
+  for (const number of state.listingNumbersToRelease) release.push({ number, reason: 'listing_sold' });
+  return { target, buy, release };
+}
+
+function purchasesLeftThisMinute(state: PoolState, now: number, policy: PoolPolicy, inFlight: number): number {
+  const purchases = state.provisioning.recentPurchases;
+  let recent = 0;
+  for (let i = purchases.length - 1; i >= 0 && purchases[i] > now - 60_000; i--) recent++;
+  return Math.max(0, policy.provisionRatePerMinute - recent - inFlight);
+}
+
+/**
+ * Hysteresis: start only well above target, stop at a level still above it,
+ * so a release never triggers a purchase. Only numbers idle for long and
+ * close to their monthly renewal (the month is paid for anyway); the least
+ * recently used come first.
+ */
+function surplus(state: PoolState, now: number, policy: PoolPolicy, target: number, poolOne: number): ReplenishmentPlan['release'] {
+  const release: ReplenishmentPlan['release'] = [];
+  if (poolOne <= target * policy.releaseAboveRatio) return release;
+  const keep = Math.max(policy.poolFloor, Math.ceil(target * policy.releaseDownToRatio));
+  let excess = Math.min(poolOne - keep, policy.provisionStep);
+  for (const list of [state.freeFresh, state.freeByAge]) {
+    for (let n = list.head; n !== null && excess > 0; n = list.next(n)) {
+      if (n.lastUsedAt > now - policy.releaseIdleMs) break;
+      if (n.renewsAt !== null && nextRenewal(n.renewsAt, now) - now > policy.releaseBeforeRenewalMs) continue;
+      release.push({ number: n.number, reason: 'surplus' });
+      excess--;
+    }
+  }
+  return release;
+}
