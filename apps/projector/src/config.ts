@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { commonEnv, databaseEnv, loadConfig } from '@callpool/config';
+
+const schemaName = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,40}$/, 'a lower-case Postgres identifier (letters, digits, underscore)');
+
+/**
+ * The projector's environment (CONTRACT.md, Environment). Port 0 is allowed so
+ * in-process tests can take any free port.
+ */
+export const projectorEnv = z.object({
+  ...commonEnv,
+  ...databaseEnv,
+  PROJECTOR_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
+  /**
+   * Password of the read-only `callpool_analyst` role. Unset or empty: the role
+   * is still created, but NOLOGIN (grant it to real users, or set this and restart).
+   */
+  ANALYST_PASSWORD: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value : undefined)),
+  /** Most messages projected in one Postgres transaction. */
+  PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(1000),
+  /** The schema analysts read (search_path of the database and of the analyst role). */
+  PROJECTOR_SCHEMA: schemaName.default('callpool'),
+  /** How long the projector waits before reconnecting after a failed batch. */
+  PROJECTOR_RETRY_MS: z.coerce.number().int().min(10).max(60000).default(1000),
+});
+
+export type ProjectorConfig = z.infer<typeof projectorEnv>;
+
+export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
+  return loadConfig(projectorEnv, env);
+}

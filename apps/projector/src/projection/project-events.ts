@@ -1,0 +1,54 @@
+import { CallpoolEvent } from '@callpool/contracts';
+import { projectCalls } from './calls.projection';
+import { projectListings } from './listings.projection';
+import { projectNumbers } from './numbers.projection';
+import { Db } from './sql';
+import { projectVisits } from './visits.projection';
+
+type Projection = 'numbers' | 'visits' | 'calls' | 'listings';
+
+/** Which projections an event feeds; exhaustive, so a new event type cannot be forgotten silently. */
+export function projectionsOf(event: CallpoolEvent): Projection[] {
+  switch (event.type) {
+    case 'NumberProvisioned':
+    case 'NumberCooledDown':
+    case 'NumberLocked':
+    case 'NumberUnlocked':
+    case 'NumberReleased':
+      return ['numbers'];
+    case 'NumberDisplayed':
+    case 'SessionExpired':
+      return ['numbers', 'visits'];
+    case 'PageViewed':
+      return ['visits'];
+    case 'CallReceived':
+    case 'CallCompleted':
+    case 'DealerDialEnded':
+      return ['calls'];
+    case 'ListingRegistered':
+    case 'ListingNumberAssigned':
+    case 'ListingSold':
+      return ['listings'];
+    case 'NumberProvisioningFailed':
+      return [];
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+}
+
+const projections: Record<Projection, (db: Db, events: CallpoolEvent[]) => Promise<void>> = {
+  numbers: projectNumbers,
+  visits: projectVisits,
+  calls: projectCalls,
+  listings: projectListings,
+};
+
+/** Applies new (already deduplicated) events, in log order, to every projection they feed. */
+export async function projectEvents(db: Db, events: CallpoolEvent[]): Promise<void> {
+  for (const name of Object.keys(projections) as Projection[]) {
+    const relevant = events.filter((event) => projectionsOf(event).includes(name));
+    if (relevant.length > 0) await projections[name](db, relevant);
+  }
+}

@@ -1,0 +1,101 @@
+import {
+  BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit,
+} from '@nestjs/common';
+import { Admin } from 'kafkajs';
+import { Pool } from 'pg';
+import { allTopicNames } from '@callpool/contracts';
+import { createKafka, ensureTopics } from '@callpool/kafka';
+import { HealthRegistry, Metrics } from '@callpool/service-kit';
+import { projectionLag, PartitionLag } from './consumer/lag';
+import { ProjectionRunner } from './consumer/projection-runner';
+import { createSchemaPool, ensureDatabase } from './database/connection';
+import { migrateSchema } from './database/migrate';
+import { ProjectorMetrics } from './projector.metrics';
+import { PROJECTOR_OPTIONS, ProjectorOptions } from './projector.options';
+
+/**
+ * The projector's lifecycle inside Nest: database and migrations before the
+ * app starts, the consumer once it has, and on shutdown the consumer first
+ * (the batch in flight finishes or rolls back whole) and the pool last.
+ */
+@Injectable()
+export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('projector');
+  private pool!: Pool;
+  private admin!: Admin;
+  runner!: ProjectionRunner;
+
+  constructor(
+    @Inject(PROJECTOR_OPTIONS) private readonly options: ProjectorOptions,
+    private readonly health: HealthRegistry,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { config } = this.options;
+    await ensureDatabase(config.DATABASE_URL);
+    const applied = await migrateSchema({
+      databaseUrl: config.DATABASE_URL, schema: config.PROJECTOR_SCHEMA, liveSchema: config.PROJECTOR_SCHEMA,
+      analystPassword: config.ANALYST_PASSWORD, warn: (message) => this.logger.warn(message),
+    });
+    if (applied.length > 0) this.logger.log(`migrations applied: ${applied.join(', ')}`);
+    this.pool = createSchemaPool(config.DATABASE_URL, config.PROJECTOR_SCHEMA);
+    this.pool.on('error', (error) => this.logger.warn(`idle Postgres connection failed: ${error.message}`));
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'callpool-projector', topicPrefix: config.CALLPOOL_TOPIC_PREFIX });
+    await ensureTopics(kafka, config.CALLPOOL_TOPIC_PREFIX);
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    const meter = new ProjectorMetrics(this.metrics, () => this.lag());
+    this.runner = new ProjectionRunner({
+      kafka, pool: this.pool, topics: allTopicNames(config.CALLPOOL_TOPIC_PREFIX),
+      groupPrefix: `${config.CALLPOOL_TOPIC_PREFIX}callpool.projector`, batchSize: config.PROJECTOR_BATCH_SIZE,
+      retryMs: config.PROJECTOR_RETRY_MS, beforeCommit: this.options.beforeCommit,
+      log: { info: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) },
+      onChunk: (chunk, outcome, ms) => meter.chunk(chunk.topic, outcome, ms),
+    });
+    this.registerHealth();
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.runner.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.admin?.disconnect().catch(() => undefined);
+    await this.pool?.end().catch(() => undefined);
+  }
+
+  lag(): Promise<PartitionLag[]> {
+    return projectionLag(this.admin, allTopicNames(this.options.config.CALLPOOL_TOPIC_PREFIX), this.runner.positions);
+  }
+
+  /** True once every partition is projected up to what was committed when asked. */
+  async caughtUp(): Promise<boolean> {
+    return (await this.lag()).every((partition) => partition.lag === 0n);
+  }
+
+  private registerHealth(): void {
+    this.health.register('postgres', async () => {
+      await withTimeout(this.pool.query('SELECT 1'), 2000, 'postgres');
+      return { up: true };
+    });
+    this.health.register('kafka', async () => {
+      const lag = await withTimeout(this.lag(), 2000, 'kafka');
+      const behind = lag.reduce((sum, p) => sum + p.lag, 0n);
+      return { up: true, detail: `lag ${behind} messages` };
+    });
+    this.health.register('projection', () =>
+      this.runner.running ? { up: true } : { up: false, detail: 'consumer restarting after a failed batch' },
+    );
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer in ${ms} ms`)), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
