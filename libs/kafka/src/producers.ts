@@ -43,6 +43,12 @@ export class EventPublisher {
   }
 }
 
+/** A consumer group's next offsets, committed inside a transaction (kafkajs `sendOffsets`). */
+export interface TransactionOffsets {
+  consumerGroupId: string;
+  topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
+}
+
 /**
  * Transactional writes: everything in one `commit` becomes visible to
  * read-committed consumers together or not at all. A second producer with the
@@ -65,15 +71,33 @@ export class TransactionalEventWriter {
     return this.producer.connect();
   }
 
-  async commit(batches: OutgoingEvents[]): Promise<void> {
+  /**
+   * Registers the transactionalId with the coordinator now (kafkajs only does
+   * it at the first transaction): this is the moment an older writer with the
+   * same id is fenced and its open transaction aborted. Call it before reading
+   * the log back, so nothing the old writer does can land after that read.
+   */
+  async claim(): Promise<void> {
+    const transaction = await this.producer.transaction();
+    await transaction.commit();
+  }
+
+  /**
+   * One transaction. `offsets` (consume-transform-produce) commits a consumer
+   * group's position in the same transaction, so the input is consumed
+   * exactly when the output is written; it may come without events.
+   */
+  async commit(batches: OutgoingEvents[], offsets?: TransactionOffsets): Promise<void> {
     const nonEmpty = batches.filter((b) => b.events.length > 0);
-    if (nonEmpty.length === 0) return;
+    if (nonEmpty.length === 0 && !offsets) return;
     const transaction: Transaction = await this.producer.transaction();
     try {
-      await transaction.sendBatch({
-        acks: -1,
-        topicMessages: nonEmpty.map((b) => ({ topic: b.topic, messages: toMessages(b) })),
-      });
+      if (nonEmpty.length > 0)
+        await transaction.sendBatch({
+          acks: -1,
+          topicMessages: nonEmpty.map((b) => ({ topic: b.topic, messages: toMessages(b) })),
+        });
+      if (offsets) await transaction.sendOffsets(offsets);
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);
