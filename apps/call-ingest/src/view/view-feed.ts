@@ -117,8 +117,12 @@ export class ViewFeed {
     this.consumer = consumer;
     consumer.consumer.on(consumer.consumer.events.FETCH, () => (this.lastFetchAt = Date.now()));
     consumer.consumer.on(consumer.consumer.events.CRASH, ({ payload }) => {
+      // Closing the connections makes an in-flight fetch crash, and kafkajs then schedules a restart
+      // after our disconnect: disconnecting once more cancels it.
+      if (this.stopped) return void setImmediate(() => void consumer.stop().catch(() => undefined));
+      this.options.log.warn(`reading ${this.topic} failed (${payload.restart ? 'kafkajs retries' : 'starting over'}): ${payload.error.message}`);
       // kafkajs restarts itself after retriable errors; after any other, start over with a fresh replay.
-      if (!payload.restart && !this.stopped) void this.restartAfterCrash(consumer);
+      if (!payload.restart) void this.restartAfterCrash(consumer);
     });
     await consumer.start();
     if (this.stopped) return void (await consumer.stop());
