@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Kafka } from 'kafkajs';
+import { CLOCK, Clock, ManualClock } from '@callpool/clock';
+import { topicName } from '@callpool/contracts';
+import { ensureTopics, isFencedError, TransactionalEventWriter } from '@callpool/kafka';
+import { ClockAdvancer, HealthRegistry } from '@callpool/service-kit';
+import { ExpireDueCommand } from './commands/commands';
+import { AllocatorConfig } from './config';
+import { CallsFeed } from './kafka/calls-feed';
+import { GroupCommitWriter } from './kafka/group-commit';
+import { LogReplay } from './kafka/log-replay';
+import { PoolShard } from './pool/pool-shard';
+import { Replenisher } from './replenisher/replenisher';
+import { ALLOCATOR_CONFIG, EXIT, Exit, KAFKA } from './tokens';
+
+/**
+ * Start-up order matters: claim the transactionalId first (fencing any older
+ * allocator of this shard and aborting its open transaction), then replay the
+ * log, then go live (answer /v1/*, expire what fell due meanwhile, follow
+ * callpool.calls, top the pool up).
+ */
+@Injectable()
+export class AllocatorLifecycle implements OnApplicationShutdown {
+  private readonly log = new Logger('allocator');
+  private writer: TransactionalEventWriter | null = null;
+  private replay: LogReplay | null = null;
+  private calls: CallsFeed | null = null;
+  private expiryTimer: NodeJS.Timeout | null = null;
+  private expiring: Promise<unknown> = Promise.resolve();
+  private live: Promise<void> | null = null;
+  private stopping = false;
+
+  constructor(
+    @Inject(ALLOCATOR_CONFIG) private readonly config: AllocatorConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EXIT) private readonly exit: Exit,
+    private readonly shard: PoolShard,
+    private readonly commands: CommandBus,
+    private readonly replenisher: Replenisher,
+    advancer: ClockAdvancer,
+    health: HealthRegistry,
+  ) {
+    health.register('pool', () => ({ up: this.shard.isReady(), detail: this.shard.status() }));
+    advancer.onAdvance((now) => this.expireUpTo(now));
+  }
+
+  /** Resolves when the shard is live; rejects if it cannot get there. */
+  start(): Promise<void> {
+    return (this.live ??= this.goLive());
+  }
+
+  private async goLive(): Promise<void> {
+    const prefix = this.config.CALLPOOL_TOPIC_PREFIX;
+    const shard = this.config.ALLOCATOR_SHARD;
+    await ensureTopics(this.kafka, prefix, shard + 1);
+    this.writer = this.unlessStopping(new TransactionalEventWriter(this.kafka, `${prefix}callpool-allocator-shard-${shard}`));
+    await this.writer.connect();
+    await this.writer.claim();
+    const topics = { prefix, shard, allocations: topicName('allocations', prefix), webEvents: topicName('webEvents', prefix) };
+    this.replay = this.unlessStopping(new LogReplay(this.kafka, topics, this.shard));
+    await this.replay.rebuild();
+    if (this.clock instanceof ManualClock && this.shard.state.lastEventAt > 0) this.clock.catchUpTo(new Date(this.shard.state.lastEventAt));
+    this.unlessStopping(this.shard).goLive(new GroupCommitWriter(this.writer, topics, (error) => this.stopWriting(error)));
+    await this.commands.execute(new ExpireDueCommand(this.clock.now()));
+    this.calls = this.unlessStopping(new CallsFeed(this.kafka, topicName('calls', prefix), prefix, shard, this.shard, this.commands));
+    await this.calls.start();
+    this.unlessStopping(this.replenisher).start();
+    if (this.clock.kind === 'wall') this.expiryTimer = setInterval(() => void this.expireUpTo(this.clock.now()), this.config.EXPIRY_INTERVAL_MS);
+    this.log.log(`shard ${shard} live at ${this.clock.now().toISOString()} (${this.clock.kind} clock)`);
+  }
+
+  /** A shutdown during start-up: create nothing more that would need closing. */
+  private unlessStopping<T>(next: T): T {
+    if (this.stopping) throw new Error('allocator is shutting down');
+    return next;
+  }
+
+  /** Serialised: a clock move waits for the previous expiry pass, and for the shard to be live. */
+  private expireUpTo(now: Date): Promise<void> {
+    const run = this.expiring.then(async () => {
+      if (!this.shard.isReady() && this.live) await this.live.catch(() => undefined);
+      if (!this.shard.isReady()) return;
+      await this.commands.execute(new ExpireDueCommand(now));
+    });
+    this.expiring = run.catch((error: Error) => this.log.warn(`expiry pass failed: ${error.message}`));
+    return run;
+  }
+
+  /** Fenced or a failed transaction: never write again; exit so a restart rebuilds from the log. */
+  private stopWriting(error: Error): void {
+    const fenced = isFencedError(error);
+    const reason = fenced ? 'fenced by another allocator of this shard' : `transaction failed: ${error.message}`;
+    this.log.error(`${reason}; exiting`);
+    this.halt();
+    this.exit(fenced ? 3 : 1, reason);
+  }
+
+  private halt(): void {
+    if (this.expiryTimer) clearInterval(this.expiryTimer);
+    this.expiryTimer = null;
+    this.replenisher.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.halt();
+    await this.expiring.catch(() => undefined);
+    await this.calls?.stop().catch(() => undefined);
+    await this.replay?.stop().catch(() => undefined);
+    await this.writer?.disconnect().catch(() => undefined);
+  }
+}

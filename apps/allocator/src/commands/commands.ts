@@ -1,0 +1,70 @@
+import { Command } from '@nestjs/cqrs';
+import type { CallEvents, VisitorContext } from '@callpool/contracts';
+import type { ProvisioningFailed, ProvisioningSucceeded, ReleaseNumber } from '@callpool/pool-domain';
+import type { z } from 'zod';
+import type { TransactionOffsets } from '@callpool/kafka';
+
+export interface DisplayAnswer {
+  number: string;
+  pool: 'session' | 'locked' | 'listing' | 'overflow';
+  attribution: 'visitor' | 'listing' | 'none';
+  expiresAt: string;
+}
+
+export interface ListingView {
+  listingId: string;
+  dealerId: string;
+  forwardTo: string;
+  tier: 'premium' | 'standard';
+  number: string | null;
+  sold: boolean;
+}
+
+export class DisplayNumberCommand extends Command<DisplayAnswer> {
+  constructor(readonly input: { visitorId: string; sessionId: string; listingId: string; context?: VisitorContext }) {
+    super();
+  }
+}
+
+export class RecordPageViewCommand extends Command<void> {
+  constructor(readonly input: { visitorId: string; sessionId: string; url: string; action: string; listingId?: string }) {
+    super();
+  }
+}
+
+export class RegisterListingCommand extends Command<ListingView> {
+  constructor(readonly input: { listingId: string; dealerId: string; forwardTo: string; tier: 'premium' | 'standard' }) {
+    super();
+  }
+}
+
+export class SellListingCommand extends Command<{ listingId: string; sold: true; locksEnded: number }> {
+  constructor(readonly listingId: string) {
+    super();
+  }
+}
+
+/** A CallReceived from callpool.calls; `offsets` commits the consumer's position in the same transaction. */
+export class RecordCallCommand extends Command<{ locked: boolean }> {
+  constructor(
+    readonly call: z.infer<typeof CallEvents.CallReceived>,
+    readonly eventId: string,
+    readonly offsets?: TransactionOffsets,
+  ) {
+    super();
+  }
+}
+
+/** Commits every expiry due up to `now`, each stamped with its own due time; resolves with how many events. */
+export class ExpireDueCommand extends Command<number> {
+  constructor(readonly now: Date) {
+    super();
+  }
+}
+
+/** Results of the replenisher's Twilio requests, and its releases. */
+export class RecordProvisioningCommand extends Command<boolean> {
+  constructor(readonly result: ProvisioningSucceeded | ProvisioningFailed | ReleaseNumber) {
+    super();
+  }
+}

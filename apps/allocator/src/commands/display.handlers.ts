@@ -1,0 +1,39 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CLOCK, Clock } from '@callpool/clock';
+import { PoolEventOf } from '@callpool/pool-domain';
+import { PoolShard } from '../pool/pool-shard';
+import { Replenisher } from '../replenisher/replenisher';
+import { DisplayAnswer, DisplayNumberCommand, RecordPageViewCommand } from './commands';
+
+/** POST /v1/displays: decide, apply, wait for the group commit, answer. */
+@CommandHandler(DisplayNumberCommand)
+export class DisplayNumberHandler implements ICommandHandler<DisplayNumberCommand> {
+  constructor(
+    private readonly shard: PoolShard,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly replenisher: Replenisher,
+  ) {}
+
+  async execute({ input }: DisplayNumberCommand): Promise<DisplayAnswer> {
+    const { events, committed } = this.shard.execute({ type: 'DisplayNumber', ...input }, this.clock.now().getTime());
+    const shown = events[events.length - 1] as PoolEventOf<'NumberDisplayed'>;
+    if (shown.data.pool === 'overflow') this.replenisher.wake(input.listingId);
+    await committed;
+    const { number, pool, attribution, expiresAt } = shown.data;
+    return { number, pool, attribution, expiresAt };
+  }
+}
+
+/** POST /v1/page-views: the PageViewed goes to callpool.web-events in the same group commit. */
+@CommandHandler(RecordPageViewCommand)
+export class RecordPageViewHandler implements ICommandHandler<RecordPageViewCommand> {
+  constructor(
+    private readonly shard: PoolShard,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ input }: RecordPageViewCommand): Promise<void> {
+    await this.shard.execute({ type: 'RecordPageView', ...input }, this.clock.now().getTime()).committed;
+  }
+}

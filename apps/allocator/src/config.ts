@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { commonEnv, envHelpers, loadConfig } from '@callpool/config';
+import { E164 } from '@callpool/contracts';
+import { PoolPolicy, poolPolicy } from '@callpool/pool-domain';
+
+const { port, seconds } = envHelpers;
+const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const ratio = (fallback: number) => z.coerce.number().positive().default(fallback);
+const httpUrl = z
+  .string()
+  .url('must be an absolute http(s) URL')
+  .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+/**
+ * The allocator's environment (CONTRACT.md names, plus its own in the same
+ * style). The admin token has no default: whoever can call the listing
+ * endpoints can redirect a dealer's calls.
+ */
+export const allocatorEnv = z
+  .object({
+    ...commonEnv,
+    ALLOCATOR_PORT: port(3001),
+    /** This allocator's shard = its partition of callpool.allocations. */
+    ALLOCATOR_SHARD: z.coerce.number().int().min(0).default(0),
+    CALLPOOL_ADMIN_TOKEN: z.string({ required_error: 'required: the listing endpoints need a bearer token' }).min(8, 'at least 8 characters'),
+    TWILIO_ACCOUNT_SID: z.string().min(1).default('AC00000000000000000000000000000000'),
+    TWILIO_AUTH_TOKEN: z.string().min(1).default('dev-auth-token'),
+    /** Base URL of Twilio's REST API; unset in production (https://api.twilio.com). */
+    TWILIO_API_URL: httpUrl.optional(),
+    /** A slow Twilio must not stall the replenisher: each request gives up after this. */
+    TWILIO_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+    /** Where Twilio posts calls to bought numbers: call-ingest (voiceUrl = this + /twilio/voice, statusCallback = + /twilio/status). */
+    PUBLIC_BASE_URL: z.string().default('http://127.0.0.1:3002').pipe(httpUrl),
+    /**
+     * Set on every number bought as Twilio's VoiceFallbackUrl: used when call-ingest
+     * fails or times out, so the call still rings. In production a static TwiML
+     * document (TwiML Bin or a file on a CDN) that <Dial>s DIRECTORY_MAIN_LINE.
+     * Unset: numbers are bought without a fallback.
+     */
+    TWILIO_VOICE_FALLBACK_URL: httpUrl.optional(),
+    DIRECTORY_MAIN_LINE: E164.default('+15555550100'),
+    SESSION_IDLE_SECONDS: seconds(600),
+    LOCK_DAYS: count(30),
+    LISTINGS_PER_SESSION: ratio(5),
+    COOLDOWN_SECONDS: seconds(1800),
+    POOL_FLOOR: z.coerce.number().int().min(0).default(20),
+    POOL_MAX: count(500),
+    /** Sizing: target = peak sessions per 10-minute window over this many windows × listings per session × this margin. */
+    POOL_SIZING_WINDOWS: count(144),
+    POOL_SAFETY_MARGIN: ratio(1.2),
+    /** Purchases started per replenishment round, and at most this many per minute. */
+    PROVISION_STEP: count(10),
+    PROVISION_RATE_PER_MINUTE: count(120),
+    /** Surplus numbers are released only after this long unused, and within this long of their monthly renewal. */
+    RELEASE_IDLE_SECONDS: seconds(24 * 3600),
+    RELEASE_BEFORE_RENEWAL_SECONDS: seconds(2 * 24 * 3600),
+    /** How often the replenisher looks at the pool (it also wakes on every overflow answer). */
+    REPLENISH_INTERVAL_MS: count(1000),
+    /** With the wall clock, how often due expiries are committed. */
+    EXPIRY_INTERVAL_MS: count(1000),
+  })
+  .refine((env) => env.POOL_FLOOR <= env.POOL_MAX, { path: ['POOL_FLOOR'], message: 'must not exceed POOL_MAX' });
+
+export type AllocatorConfig = z.infer<typeof allocatorEnv>;
+
+export function loadAllocatorConfig(env: NodeJS.ProcessEnv = process.env): AllocatorConfig {
+  return loadConfig(allocatorEnv, env);
+}
+
+export function policyFromConfig(config: AllocatorConfig): PoolPolicy {
+  return poolPolicy({
+    sessionIdleMs: config.SESSION_IDLE_SECONDS * 1000,
+    lockMs: config.LOCK_DAYS * 24 * 3600 * 1000,
+    cooldownMs: config.COOLDOWN_SECONDS * 1000,
+    listingsPerSession: config.LISTINGS_PER_SESSION,
+    poolFloor: config.POOL_FLOOR,
+    poolMax: config.POOL_MAX,
+    sizingLookbackWindows: config.POOL_SIZING_WINDOWS,
+    safetyMargin: config.POOL_SAFETY_MARGIN,
+    provisionStep: config.PROVISION_STEP,
+    provisionRatePerMinute: config.PROVISION_RATE_PER_MINUTE,
+    releaseIdleMs: config.RELEASE_IDLE_SECONDS * 1000,
+    releaseBeforeRenewalMs: config.RELEASE_BEFORE_RENEWAL_SECONDS * 1000,
+  });
+}
+
+/** Test and tooling helper: a full config from a few overrides, validated like the environment. */
+export function allocatorConfig(overrides: Record<string, string | number | undefined>): AllocatorConfig {
+  const env = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  return loadAllocatorConfig(env);
+}

@@ -1,0 +1,49 @@
+import { timingSafeEqual } from 'node:crypto';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '@callpool/service-kit';
+import { PoolRuleError } from '@callpool/pool-domain';
+import { AllocatorConfig } from '../config';
+import { NotReadyError, PoolShard } from '../pool/pool-shard';
+import { ALLOCATOR_CONFIG } from '../tokens';
+
+const RETRY_AFTER = { 'Retry-After': '1' };
+
+/** /v1/* answers 503 with Retry-After until the shard has rebuilt its state from the log. */
+@Injectable()
+export class ShardReadyGuard implements CanActivate {
+  constructor(private readonly shard: PoolShard) {}
+
+  canActivate(): boolean {
+    if (this.shard.isReady()) return true;
+    throw notReady(new NotReadyError(this.shard.status() === 'failed' ? 'failed' : 'rebuilding'));
+  }
+}
+
+/** Whoever can change a listing's forwardTo can redirect a dealer's calls: bearer CALLPOOL_ADMIN_TOKEN. */
+@Injectable()
+export class AdminTokenGuard implements CanActivate {
+  private readonly expected: Buffer;
+
+  constructor(@Inject(ALLOCATOR_CONFIG) config: AllocatorConfig) {
+    this.expected = Buffer.from(`Bearer ${config.CALLPOOL_ADMIN_TOKEN}`);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization ?? '';
+    const given = Buffer.from(header);
+    if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return true;
+    throw new ApiError(401, 'unauthorized', 'a valid admin bearer token is required', [], { 'WWW-Authenticate': 'Bearer' });
+  }
+}
+
+/** The domain's refusals and the shard's state, as HTTP errors. */
+export function asApiError(error: unknown): never {
+  if (error instanceof PoolRuleError) throw new ApiError(error.code === 'listing_sold' ? 410 : 404, error.code, error.message);
+  if (error instanceof NotReadyError) throw notReady(error);
+  throw error;
+}
+
+function notReady(error: NotReadyError): ApiError {
+  return new ApiError(503, error.reason === 'rebuilding' ? 'rebuilding' : 'unavailable', error.message, [], RETRY_AFTER);
+}

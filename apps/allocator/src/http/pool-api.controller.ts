@@ -1,0 +1,63 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CLOCK, Clock } from '@callpool/clock';
+import { parseInput } from '@callpool/service-kit';
+import { poolCounts, poolTarget } from '@callpool/pool-domain';
+import {
+  DisplayAnswer, DisplayNumberCommand, ListingView, RecordPageViewCommand, RegisterListingCommand, SellListingCommand,
+} from '../commands/commands';
+import { PoolShard } from '../pool/pool-shard';
+import { Replenisher } from '../replenisher/replenisher';
+import { AdminTokenGuard, asApiError, ShardReadyGuard } from './guards';
+import { DisplayRequest, ListingIdParam, ListingRequest, PageViewRequest } from './inputs';
+
+/** The allocator's HTTP API (CONTRACT.md): parse, send the command, map the answer. */
+@Controller('v1')
+@UseGuards(ShardReadyGuard)
+export class PoolApiController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly shard: PoolShard,
+    private readonly replenisher: Replenisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post('displays')
+  @HttpCode(200)
+  display(@Body() body: unknown): Promise<DisplayAnswer> {
+    return this.commands.execute(new DisplayNumberCommand(parseInput(DisplayRequest, body))).catch(asApiError);
+  }
+
+  @Post('page-views')
+  @HttpCode(202)
+  async pageView(@Body() body: unknown): Promise<{ accepted: true }> {
+    await this.commands.execute(new RecordPageViewCommand(parseInput(PageViewRequest, body))).catch(asApiError);
+    return { accepted: true };
+  }
+
+  @Put('listings/:listingId')
+  @HttpCode(200)
+  @UseGuards(AdminTokenGuard)
+  registerListing(@Param() params: unknown, @Body() body: unknown): Promise<ListingView> {
+    const { listingId } = parseInput(ListingIdParam, params, 'path');
+    return this.commands.execute(new RegisterListingCommand({ listingId, ...parseInput(ListingRequest, body) })).catch(asApiError);
+  }
+
+  @Post('listings/:listingId/sold')
+  @HttpCode(200)
+  @UseGuards(AdminTokenGuard)
+  sellListing(@Param() params: unknown) {
+    const { listingId } = parseInput(ListingIdParam, params, 'path');
+    return this.commands.execute(new SellListingCommand(listingId)).catch(asApiError);
+  }
+
+  @Get('pool')
+  pool() {
+    const now = this.clock.now().getTime();
+    return {
+      ...poolCounts(this.shard.state),
+      target: poolTarget(this.shard.state, now, this.shard.policy),
+      provisioning: this.replenisher.provisioning,
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import type { Kafka } from 'kafkajs';
+import { CommandBus } from '@nestjs/cqrs';
+import { EventConsumer, ConsumedBatch } from '@callpool/kafka';
+import { RecordCallCommand } from '../commands/commands';
+import { PoolShard } from '../pool/pool-shard';
+
+/**
+ * callpool.calls → RecordCall, consume-transform-produce: the consumer
+ * group's offsets are committed in the same transaction as the NumberLocked
+ * events they caused, so across restarts each call is applied once. Within a
+ * process, event ids already seen are skipped too (call-ingest may publish a
+ * spooled event twice), and the rule itself is idempotent (a call that
+ * extends nothing decides nothing).
+ */
+export class CallsFeed {
+  private consumer: EventConsumer | null = null;
+  private readonly seen = new Set<string>();
+  readonly groupId: string;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topic: string,
+    prefix: string,
+    shard: number,
+    private readonly shardState: PoolShard,
+    private readonly commands: CommandBus,
+  ) {
+    this.groupId = `${prefix}callpool-allocator-calls-shard-${shard}`;
+  }
+
+  async start(): Promise<void> {
+    this.consumer = new EventConsumer(this.kafka, {
+      groupId: this.groupId,
+      topics: [this.topic],
+      fromBeginning: true,
+      commitToGroup: false,
+      handle: (batch) => this.apply(batch),
+    });
+    await this.consumer.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = null;
+  }
+
+  private async apply(batch: ConsumedBatch): Promise<void> {
+    if (batch.messages.length === 0) return;
+    const commits: Promise<unknown>[] = [];
+    for (const message of batch.messages) {
+      if (!message.decoded.ok) continue;
+      const event = message.decoded.event;
+      if (event.type !== 'CallReceived' || this.seen.has(event.id)) continue;
+      this.remember(event.id);
+      commits.push(this.commands.execute(new RecordCallCommand(event.data, event.id)));
+    }
+    const last = batch.messages[batch.messages.length - 1].offset;
+    // Same tick as the commands above, so in the same group-commit transaction.
+    commits.push(
+      this.shardState.commitOffsets({
+        consumerGroupId: this.groupId,
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }] }],
+      }),
+    );
+    await Promise.all(commits);
+  }
+
+  private remember(id: string): void {
+    this.seen.add(id);
+    if (this.seen.size > 100_000) this.seen.delete(this.seen.values().next().value as string);
+  }
+}

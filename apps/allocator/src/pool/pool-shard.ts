@@ -1,0 +1,83 @@
+import { CallpoolEvent } from '@callpool/contracts';
+import type { TransactionOffsets } from '@callpool/kafka';
+import { createPoolState, decide, evolve, PoolCommand, PoolEvent, PoolPolicy, PoolState } from '@callpool/pool-domain';
+import { Causation, envelope } from '../kafka/envelopes';
+import { GroupCommitWriter } from '../kafka/group-commit';
+
+export class NotReadyError extends Error {
+  constructor(readonly reason: 'rebuilding' | 'failed') {
+    super(reason === 'rebuilding' ? 'the allocator is rebuilding its state from the log' : 'the allocator stopped writing and is restarting');
+  }
+}
+
+/**
+ * One shard's pool in memory and the way every decision is made: decide on
+ * the current state, fold the result into it at once (so the very next
+ * request sees it), then wait for the group commit. Node runs this part on
+ * one thread, which is what makes a number go to exactly one holder.
+ */
+export class PoolShard {
+  readonly state: PoolState;
+  private ready = false;
+  private writer: GroupCommitWriter | null = null;
+  private readonly ownPageViews = new Set<string>();
+
+  constructor(readonly policy: PoolPolicy) {
+    this.state = createPoolState(policy);
+  }
+
+  /** Replay: events already in the log. */
+  fold(event: PoolEvent): void {
+    evolve(this.state, event);
+  }
+
+  goLive(writer: GroupCommitWriter): void {
+    this.writer = writer;
+    this.ready = true;
+  }
+
+  isReady(): boolean {
+    return this.ready && this.writer !== null && this.writer.failed === null;
+  }
+
+  status(): 'rebuilding' | 'ready' | 'failed' {
+    if (this.writer?.failed) return 'failed';
+    return this.ready ? 'ready' : 'rebuilding';
+  }
+
+  /** Decides and applies now; the returned promise settles when the events are committed. */
+  execute(command: PoolCommand, now: number, causation?: Causation, offsets?: TransactionOffsets): { events: PoolEvent[]; committed: Promise<void> } {
+    const writer = this.liveWriter();
+    const events = decide(command, this.state, now, this.policy);
+    for (const event of events) evolve(this.state, event);
+    if (events.length === 0 && !offsets) return { events, committed: Promise.resolve() };
+    const envelopes: CallpoolEvent[] = events.map((event) => envelope(event, causation));
+    for (const e of envelopes) if (e.type === 'PageViewed') this.rememberOwn(e.id);
+    return { events, committed: writer.append(envelopes, offsets) };
+  }
+
+  /**
+   * Page views this process wrote come back through its web-events consumer;
+   * they are already folded. (Page views of other producers are folded when
+   * they arrive.)
+   */
+  isOwnEcho(eventId: string): boolean {
+    return this.ownPageViews.delete(eventId);
+  }
+
+  private rememberOwn(id: string): void {
+    this.ownPageViews.add(id);
+    if (this.ownPageViews.size > 200_000) this.ownPageViews.delete(this.ownPageViews.values().next().value as string);
+  }
+
+  /** Commits consumer offsets alone (a batch of calls that locked nothing). */
+  commitOffsets(offsets: TransactionOffsets): Promise<void> {
+    return this.liveWriter().append([], offsets);
+  }
+
+  private liveWriter(): GroupCommitWriter {
+    if (!this.writer || !this.ready) throw new NotReadyError('rebuilding');
+    if (this.writer.failed) throw new NotReadyError('failed');
+    return this.writer;
+  }
+}

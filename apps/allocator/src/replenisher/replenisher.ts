@@ -1,0 +1,182 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CLOCK, Clock } from '@callpool/clock';
+import { planReplenishment } from '@callpool/pool-domain';
+import { areaCodeOf, NumberWebhooks, TwilioNumbers, TwilioRequestError } from '@callpool/twilio';
+import { RecordProvisioningCommand } from '../commands/commands';
+import { AllocatorConfig } from '../config';
+import { PoolShard } from '../pool/pool-shard';
+import { ALLOCATOR_CONFIG, TWILIO_NUMBERS } from '../tokens';
+import { Backoff } from './backoff';
+import { releaseAtTwilio } from './release';
+
+/**
+ * Keeps Pool 1 at the domain's target by buying from Twilio, and gives back
+ * what the plan says is surplus. The plan (how many, which) is the domain's;
+ * this class only does the I/O: purchases run concurrently, each recorded as
+ * NumberProvisioned, each failure as NumberProvisioningFailed followed by a
+ * back-off in real time (Twilio's rate limits are in real time, whatever the
+ * service clock says). Displays never wait for it: they answer overflow.
+ */
+@Injectable()
+export class Replenisher {
+  private readonly log = new Logger('replenisher');
+  private inFlight = 0;
+  private running = false;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly backoff = new Backoff(500, 30_000);
+  private readonly wantedAreaCodes: string[] = [];
+  private readonly releasing = new Set<string>();
+  private reconcileAfterTimeout = false;
+  private stopped = false;
+  private readonly webhooks: NumberWebhooks;
+
+  constructor(
+    private readonly shard: PoolShard,
+    private readonly commands: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TWILIO_NUMBERS) private readonly twilio: TwilioNumbers,
+    @Inject(ALLOCATOR_CONFIG) private readonly config: AllocatorConfig,
+  ) {
+    this.webhooks = {
+      voiceUrl: `${config.PUBLIC_BASE_URL}/twilio/voice`,
+      statusCallback: `${config.PUBLIC_BASE_URL}/twilio/status`,
+      ...(config.TWILIO_VOICE_FALLBACK_URL ? { voiceFallbackUrl: config.TWILIO_VOICE_FALLBACK_URL } : {}),
+    };
+  }
+
+  /** Purchases under way (GET /v1/pool `provisioning`). */
+  get provisioning(): number {
+    return this.inFlight;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.config.REPLENISH_INTERVAL_MS);
+    this.wake();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** An overflow answer: buy soon, in the dealer's area code if we know it. */
+  wake(listingId?: string): void {
+    if (listingId) this.rememberAreaCode(listingId);
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    setImmediate(() => void this.round());
+  }
+
+  private async round(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        if (this.stopped || !this.shard.isReady()) return;
+        if (this.reconcileAfterTimeout && this.backoff.ready()) await this.reconcile();
+        const plan = planReplenishment(this.shard.state, this.clock.now().getTime(), this.shard.policy, this.inFlight);
+        const buy = this.backoff.ready() ? plan.buy : 0;
+        if (buy > 0) void this.buy(buy, this.wantedAreaCodes.shift());
+        for (const { number, reason } of plan.release) void this.release(number, reason);
+      } while (this.again);
+    } catch (error) {
+      this.log.warn(`replenishment round failed: ${(error as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** One search for `count` candidates, then the purchases side by side (searching per purchase would race for the same number). */
+  private async buy(count: number, areaCode: string | undefined): Promise<void> {
+    this.inFlight += count;
+    let pending = count;
+    const done = () => {
+      pending--;
+      this.inFlight--;
+    };
+    try {
+      const candidates = await this.search(areaCode, count);
+      if (candidates.length === 0) throw new TwilioRequestError('rejected', `no numbers available${areaCode ? ` in area code ${areaCode}` : ''}`);
+      await Promise.all(candidates.slice(0, count).map((candidate) => this.buyNumber(candidate.phoneNumber, areaCode).finally(done)));
+      if (candidates.length < count) await this.failed(new TwilioRequestError('rejected', `only ${candidates.length} of ${count} numbers available`), areaCode);
+    } catch (error) {
+      await this.failed(error, areaCode);
+    } finally {
+      this.inFlight -= pending;
+      if (!this.stopped) this.wake();
+    }
+  }
+
+  private async buyNumber(phoneNumber: string, areaCode: string | undefined): Promise<void> {
+    try {
+      const bought = await this.twilio.buy(phoneNumber, this.webhooks);
+      await this.record({
+        type: 'ProvisioningSucceeded', number: bought.phoneNumber, sid: bought.sid,
+        areaCode: areaCodeOf(bought.phoneNumber), purchasedAt: this.clock.now().getTime(),
+      });
+      this.backoff.succeeded();
+    } catch (error) {
+      await this.failed(error, areaCode);
+    }
+  }
+
+  private async search(areaCode: string | undefined, limit: number) {
+    const local = await this.twilio.search({ areaCode, limit });
+    return local.length > 0 || areaCode === undefined ? local : this.twilio.search({ limit });
+  }
+
+  private async failed(error: unknown, areaCode: string | undefined): Promise<void> {
+    const kind = error instanceof TwilioRequestError ? error.kind : 'unavailable';
+    if (kind === 'timeout') this.reconcileAfterTimeout = true;
+    const delay = this.backoff.failed();
+    this.log.warn(`purchase failed (${kind}): ${(error as Error).message}; retrying in ${delay} ms`);
+    await this.record({
+      type: 'ProvisioningFailed', reason: (error as Error).message.slice(0, 500), requested: 1, kind,
+      retryAt: this.clock.now().getTime() + delay, ...(areaCode ? { areaCode } : {}),
+    }).catch(() => undefined);
+  }
+
+  private async release(number: string, reason: 'surplus' | 'listing_sold'): Promise<void> {
+    if (this.releasing.has(number)) return;
+    this.releasing.add(number);
+    try {
+      const sid = this.shard.state.numbers.get(number)?.sid;
+      // The number leaves the pool (committed) before Twilio hears of it: nobody can be shown it meanwhile.
+      if (sid && (await this.record({ type: 'ReleaseNumber', number, reason }))) await releaseAtTwilio(this.twilio, sid, this.log);
+    } finally {
+      this.releasing.delete(number);
+    }
+  }
+
+  /**
+   * A timed-out purchase may still have bought the number: adopt numbers the
+   * account owns that this shard has never seen (one shard per account).
+   */
+  private async reconcile(): Promise<void> {
+    if (!this.twilio.listOwned) return;
+    this.reconcileAfterTimeout = false;
+    const owned = await this.twilio.listOwned();
+    for (const number of owned) {
+      if (this.shard.state.numbers.has(number.phoneNumber)) continue;
+      this.log.log(`adopting ${number.phoneNumber}, bought by a purchase that timed out`);
+      await this.record({
+        type: 'ProvisioningSucceeded', number: number.phoneNumber, sid: number.sid,
+        areaCode: areaCodeOf(number.phoneNumber), purchasedAt: this.clock.now().getTime(),
+      });
+    }
+  }
+
+  private record(result: RecordProvisioningCommand['result']): Promise<boolean> {
+    return this.commands.execute(new RecordProvisioningCommand(result));
+  }
+
+  private rememberAreaCode(listingId: string): void {
+    const forwardTo = this.shard.state.listings.get(listingId)?.forwardTo;
+    const areaCode = forwardTo ? areaCodeOf(forwardTo) : undefined;
+    if (areaCode && this.wantedAreaCodes.length < 100) this.wantedAreaCodes.push(areaCode);
+  }
+}
