@@ -216,5 +216,11 @@ describe('call-ingest webhooks (real Kafka)', () => {
       const health = await (await fetch(`${service.url}/health`)).json();
       expect(health).toMatchObject({ status: 'ok', degraded: false });
     });
+
+    it('counts calls by attribution and rejected signatures in /metrics', async () => {
+      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      expect(metrics).toMatch(/callpool_calls_received_total\{attribution="listing",holder_state="listing"\} 1\b/);
+      expect(metrics).toMatch(/callpool_webhooks_rejected_total\{reason="missing"\} [1-9]/);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Metrics } from '@callpool/service-kit';
 import { attributeCall, AttributionPolicy } from '../attribution/attribution';
 import { ViewFeed } from '../view/view-feed';
 import { CallDecision, CallLedger } from './call-ledger';
@@ -22,6 +23,7 @@ export class ReceiveCallHandler implements ICommandHandler<ReceiveCall> {
     private readonly ledger: CallLedger,
     private readonly journal: CallJournal,
     @Inject(ATTRIBUTION_POLICY) private readonly policy: AttributionPolicy,
+    private readonly metrics: Metrics,
   ) {}
 
   execute({ params }: ReceiveCall): Promise<CallDecision> {
@@ -29,6 +31,9 @@ export class ReceiveCallHandler implements ICommandHandler<ReceiveCall> {
     if (earlier) return earlier;
     const startedAt = this.journal.now();
     const attribution = attributeCall(this.view.view(), params.To, startedAt, this.policy);
+    this.metrics
+      .counter('callpool_calls_received_total', 'Calls answered, by attribution and the number’s state', ['attribution', 'holder_state'])
+      .inc({ attribution: attribution.attribution, holder_state: attribution.holderState });
     const decision = this.record(params, attribution, startedAt);
     this.ledger.recordDecision(params.CallSid, startedAt, decision);
     return decision;
