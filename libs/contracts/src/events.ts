@@ -83,7 +83,12 @@ export function decodeEvent(value: Buffer | string | null): DecodeResult {
   return { ok: true, event: { ...current, data: data.data } as CallpoolEvent };
 }
 
+/** The producing edge: an event whose data breaks its schema is a bug and never reaches the log. */
 export function encodeEvent(event: CallpoolEvent): Buffer {
+  const schema = isEventType(event.type) ? eventSchemas[event.type] : undefined;
+  if (!schema) throw new Error(`cannot publish unknown event type ${event.type}`);
+  const data = schema.safeParse(event.data);
+  if (!data.success) throw new Error(`cannot publish ${event.type} ${event.id}: ${data.error.issues.map(describeIssue).join('; ')}`);
   return Buffer.from(JSON.stringify(event));
 }
 

@@ -24,8 +24,15 @@ export function createKafka(settings: KafkaSettings, log?: (entry: LogEntry) => 
   });
 }
 
+/**
+ * Retried protocol errors that are expected in normal operation: kafkajs logs
+ * each at ERROR, which would bury the real ones.
+ */
+const EXPECTED = /concurrent operation on the same transaction|Limiting retries for the idempotent producer/;
+
 function defaultLog({ namespace, level, log }: LogEntry): void {
   const { message, ...extra } = log;
+  if (EXPECTED.test(`${message} ${String(extra.error ?? '')}`)) return;
   const line = JSON.stringify({ kafka: namespace, level: logLevel[level], message, ...pickSafe(extra) });
   process.stderr.write(`${line}\n`);
 }

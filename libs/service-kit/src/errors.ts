@@ -40,7 +40,8 @@ export class ApiErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const error = toApiError(exception);
     if (error.status >= 500) this.logger.error({ err: exception }, 'request failed');
-    void reply.status(error.status).headers(error.headers).send(error.body());
+    // Explicit type: a route that answers XML on success must still send its errors as JSON.
+    void reply.status(error.status).headers(error.headers).type('application/json; charset=utf-8').send(error.body());
   }
 }
 
