@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { CLOCK, Clock, ManualClock } from '@callpool/clock';
 import { topicName } from '@callpool/contracts';
 import { ensureTopics, isFencedError, TransactionalEventWriter } from '@callpool/kafka';
-import { ClockAdvancer, HealthRegistry } from '@callpool/service-kit';
+import { ClockAdvancer, HealthRegistry, Metrics } from '@callpool/service-kit';
 import { ExpireDueCommand } from './commands/commands';
 import { AllocatorConfig } from './config';
 import { CallsFeed } from './kafka/calls-feed';
@@ -13,6 +13,13 @@ import { LogReplay } from './kafka/log-replay';
 import { PoolShard } from './pool/pool-shard';
 import { Replenisher } from './replenisher/replenisher';
 import { ALLOCATOR_CONFIG, EXIT, Exit, KAFKA } from './tokens';
+
+/**
+ * Back-to-back transactions meet CONCURRENT_TRANSACTIONS while the broker
+ * still writes the previous commit's markers (a few ms); every display waits
+ * for that retry, so retry after 2 ms rather than the client's 15.
+ */
+const TRANSACTION_RETRY = { initialRetryTime: 2, maxRetryTime: 1000, retries: 12 };
 
 /**
  * Start-up order matters: claim the transactionalId first (fencing any older
@@ -39,6 +46,7 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
     private readonly shard: PoolShard,
     private readonly commands: CommandBus,
     private readonly replenisher: Replenisher,
+    private readonly metrics: Metrics,
     advancer: ClockAdvancer,
     health: HealthRegistry,
   ) {
@@ -55,14 +63,22 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
     const prefix = this.config.CALLPOOL_TOPIC_PREFIX;
     const shard = this.config.ALLOCATOR_SHARD;
     await ensureTopics(this.kafka, prefix, shard + 1);
-    this.writer = this.unlessStopping(new TransactionalEventWriter(this.kafka, `${prefix}callpool-allocator-shard-${shard}`));
+    this.writer = this.unlessStopping(
+      new TransactionalEventWriter(this.kafka, `${prefix}callpool-allocator-shard-${shard}`, { retry: TRANSACTION_RETRY }),
+    );
     await this.writer.connect();
     await this.writer.claim();
     const topics = { prefix, shard, allocations: topicName('allocations', prefix), webEvents: topicName('webEvents', prefix) };
     this.replay = this.unlessStopping(new LogReplay(this.kafka, topics, this.shard));
     await this.replay.rebuild();
     if (this.clock instanceof ManualClock && this.shard.state.lastEventAt > 0) this.clock.catchUpTo(new Date(this.shard.state.lastEventAt));
-    this.unlessStopping(this.shard).goLive(new GroupCommitWriter(this.writer, topics, (error) => this.stopWriting(error)));
+    const commits = this.metrics.histogram('callpool_allocator_commit_seconds', 'Group-commit transaction time', [], [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5]);
+    const sizes = this.metrics.histogram('callpool_allocator_commit_events', 'Events per group-commit transaction', [], [1, 5, 20, 50, 100, 250, 1000]);
+    const observe = (events: number, seconds: number) => {
+      commits.observe(seconds);
+      sizes.observe(events);
+    };
+    this.unlessStopping(this.shard).goLive(new GroupCommitWriter(this.writer, topics, (error) => this.stopWriting(error), observe));
     await this.commands.execute(new ExpireDueCommand(this.clock.now()));
     this.calls = this.unlessStopping(new CallsFeed(this.kafka, topicName('calls', prefix), prefix, shard, this.shard, this.commands));
     await this.calls.start();
@@ -94,6 +110,8 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
     const reason = fenced ? 'fenced by another allocator of this shard' : `transaction failed: ${error.message}`;
     this.log.error(`${reason}; exiting`);
     this.halt();
+    // Leave the calls group at once, so the allocator that replaced us gets the partition.
+    void this.calls?.stop().catch(() => undefined);
     this.exit(fenced ? 3 : 1, reason);
   }
 

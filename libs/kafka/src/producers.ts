@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, Producer, Transaction } from 'kafkajs';
+import { Kafka, Partitioners, Producer, RetryOptions, Transaction } from 'kafkajs';
 import { CallpoolEvent, encodeEvent, eventKey } from '@callpool/contracts';
 
 export interface OutgoingEvents {
@@ -58,12 +58,13 @@ export interface TransactionOffsets {
 export class TransactionalEventWriter {
   private readonly producer: Producer;
 
-  constructor(kafka: Kafka, readonly transactionalId: string) {
+  constructor(kafka: Kafka, readonly transactionalId: string, options: { retry?: RetryOptions } = {}) {
     this.producer = kafka.producer({
       transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
+      ...(options.retry ? { retry: options.retry } : {}),
     });
   }
 

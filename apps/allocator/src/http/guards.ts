@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from '@callpool/service-kit';
 import { PoolRuleError } from '@callpool/pool-domain';
 import { AllocatorConfig } from '../config';
+import { CommitRefusedError } from '../kafka/group-commit';
 import { NotReadyError, PoolShard } from '../pool/pool-shard';
 import { ALLOCATOR_CONFIG } from '../tokens';
 
@@ -41,6 +42,7 @@ export class AdminTokenGuard implements CanActivate {
 export function asApiError(error: unknown): never {
   if (error instanceof PoolRuleError) throw new ApiError(error.code === 'listing_sold' ? 410 : 404, error.code, error.message);
   if (error instanceof NotReadyError) throw notReady(error);
+  if (error instanceof CommitRefusedError) throw notReady(new NotReadyError('failed'));
   throw error;
 }
 

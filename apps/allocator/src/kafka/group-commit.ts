@@ -7,6 +7,13 @@ export interface ShardTopics {
   shard: number;
 }
 
+/** What waiting requests get when their transaction failed: the answer was never durable. */
+export class CommitRefusedError extends Error {
+  constructor(readonly cause: Error) {
+    super(`the decision was not committed: ${cause.message}`);
+  }
+}
+
 export interface CommitStats {
   transactions: number;
   events: number;
@@ -37,6 +44,7 @@ export class GroupCommitWriter {
     private readonly writer: TransactionalEventWriter,
     private readonly topics: ShardTopics,
     private readonly onFailure: (error: Error) => void,
+    private readonly observe?: (events: number, seconds: number) => void,
   ) {}
 
   get failed(): Error | null {
@@ -44,7 +52,7 @@ export class GroupCommitWriter {
   }
 
   append(events: CallpoolEvent[], offsets?: TransactionOffsets): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failure) return Promise.reject(new CommitRefusedError(this.failure));
     const batch = this.batch;
     for (const event of events) (event.type === 'PageViewed' ? batch.webEvents : batch.allocations).push(event);
     if (offsets) batch.addOffsets(offsets);
@@ -59,6 +67,7 @@ export class GroupCommitWriter {
     while (!this.batch.isEmpty()) {
       const batch = this.batch;
       this.batch = new Batch();
+      const t0 = performance.now();
       try {
         await this.writer.commit(
           [
@@ -74,6 +83,7 @@ export class GroupCommitWriter {
       this.stats.transactions++;
       this.stats.lastBatchSize = batch.allocations.length + batch.webEvents.length;
       this.stats.events += this.stats.lastBatchSize;
+      this.observe?.(this.stats.lastBatchSize, (performance.now() - t0) / 1000);
       batch.settle(null);
     }
     this.flushing = false;
@@ -81,8 +91,9 @@ export class GroupCommitWriter {
 
   private fail(error: Error, batch: Batch): void {
     this.failure = error;
-    batch.settle(error);
-    this.batch.settle(error);
+    const refused = new CommitRefusedError(error);
+    batch.settle(refused);
+    this.batch.settle(refused);
     this.onFailure(error);
   }
 }
