@@ -1,4 +1,4 @@
-import { Body, Controller, DynamicModule, Global, HttpCode, Inject, Injectable, Module, Post } from '@nestjs/common';
+import { Body, Controller, DynamicModule, Get, Global, HttpCode, Inject, Injectable, Module, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { CLOCK, Clock, ClockWentBackwardsError, createClock, ManualClock } from '@callpool/clock';
 import { ApiError, parseInput } from './errors';
@@ -33,7 +33,16 @@ const ClockMove = z.object({ now: z.string().datetime({ offset: true }) });
 /** POST /internal/clock: only mounted with CALLPOOL_CLOCK=manual (404 otherwise). */
 @Controller('internal')
 export class ClockController {
-  constructor(private readonly advancer: ClockAdvancer) {}
+  constructor(
+    private readonly advancer: ClockAdvancer,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Where this service's clock stands, so a simulator can start from it. */
+  @Get('clock')
+  read(): { now: string } {
+    return { now: this.clock.now().toISOString() };
+  }
 
   @Post('clock')
   @HttpCode(204)
