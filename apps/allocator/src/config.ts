@@ -55,6 +55,9 @@ export const allocatorEnv = z
     /** Surplus numbers are released only after this long unused, and within this long of their monthly renewal. */
     RELEASE_IDLE_SECONDS: seconds(24 * 3600),
     RELEASE_BEFORE_RENEWAL_SECONDS: seconds(2 * 24 * 3600),
+    /** After a failed purchase the replenisher waits this long, doubling per failure up to the max (real time). */
+    PROVISION_BACKOFF_MS: count(500),
+    PROVISION_BACKOFF_MAX_MS: count(30_000),
     /** How often the replenisher looks at the pool (it also wakes on every overflow answer). */
     REPLENISH_INTERVAL_MS: count(1000),
     /** With the wall clock, how often due expiries are committed. */

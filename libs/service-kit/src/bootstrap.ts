@@ -16,7 +16,8 @@ export interface ServiceStart {
 export async function createService(module: unknown, start: ServiceStart): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     module as never,
-    new FastifyAdapter({ bodyLimit: start.bodyLimitBytes ?? 64 * 1024 }),
+    // Ids in paths may be 128 characters (CONTRACT.md); Fastify's default of 100 would answer 414.
+    new FastifyAdapter({ bodyLimit: start.bodyLimitBytes ?? 64 * 1024, routerOptions: { maxParamLength: 512 } }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));

@@ -25,7 +25,7 @@ export class Replenisher {
   private running = false;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
-  private readonly backoff = new Backoff(500, 30_000);
+  private readonly backoff: Backoff;
   private readonly wantedAreaCodes: string[] = [];
   private readonly releasing = new Set<string>();
   private reconcileAfterTimeout = false;
@@ -39,6 +39,7 @@ export class Replenisher {
     @Inject(TWILIO_NUMBERS) private readonly twilio: TwilioNumbers,
     @Inject(ALLOCATOR_CONFIG) private readonly config: AllocatorConfig,
   ) {
+    this.backoff = new Backoff(config.PROVISION_BACKOFF_MS, config.PROVISION_BACKOFF_MAX_MS);
     this.webhooks = {
       voiceUrl: `${config.PUBLIC_BASE_URL}/twilio/voice`,
       statusCallback: `${config.PUBLIC_BASE_URL}/twilio/status`,
