@@ -46,7 +46,8 @@ export async function ensureInfra(env) {
 export async function up(env, { log = console.log } = {}) {
   mkdirSync(env.CALLPOOL_RUN_DIR, { recursive: true });
   const record = readStarted(env);
-  for (const piece of await ensureInfra(env)) if (!record.infra.includes(piece)) record.infra.push(piece);
+  const infraNow = await ensureInfra(env);
+  for (const piece of infraNow) if (!record.infra.includes(piece)) record.infra.push(piece);
   writeFileSync(startedFile(env), JSON.stringify(record));
   build();
   const startedNow = [];
@@ -64,7 +65,7 @@ export async function up(env, { log = console.log } = {}) {
     await waitHealthy(`${url}${service.health}`, { pid, logFile: join(env.CALLPOOL_RUN_DIR, `${service.name}.log`) });
     log(`  ${service.name.padEnd(15)} ${url}  (pid ${pid}${startedNow.includes(service.name) ? '' : ', already running'})`);
   }
-  return { startedNow, infraStarted: record.infra };
+  return { startedNow, infraStarted: infraNow };
 }
 
 /** Stops the services of this run dir, then the infrastructure that `up` started. */
