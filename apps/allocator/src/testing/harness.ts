@@ -6,6 +6,9 @@ import { startTwilioStandIn, TwilioStandIn } from '@callpool/twilio-standin';
 import { RunningAllocator, startAllocator, StartOptions } from '../allocator';
 import { allocatorConfig, AllocatorConfig } from '../config';
 
+// Suites wait for the broker, the stand-in and the replenisher: well past jest's 5 s default.
+jest.setTimeout(45_000);
+
 export const ADMIN_TOKEN = 'test-admin-token';
 export const DEALER_LINE = '+14155550199';
 
