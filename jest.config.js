@@ -30,7 +30,7 @@ const tier = (name, timeout) => ({
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper,
-  testMatch: [`<rootDir>/{apps,libs}/**/*.${name}.spec.ts`],
+  testMatch: [`<rootDir>/{apps,libs,tests}/**/*.${name}.spec.ts`],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   slowTestThreshold: timeout / 1000,
 });

@@ -5,7 +5,7 @@
 // needs no runtime hooks. Type checking is `npm run typecheck` (tsc), kept apart
 // because it is ten times slower and changes nothing in the output.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, writeFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ const options = (file) => ({
   },
 });
 
-await rm(out, { recursive: true, force: true });
+// No wipe first: running services and benchmarks load from dist/ while we rebuild.
 let count = 0;
 for (const top of ['apps', 'libs']) {
   for await (const file of sources(join(root, top))) {

@@ -5,7 +5,8 @@ import pg from 'pg';
 import { ROOT, local } from './env.mjs';
 import { sleep } from './processes.mjs';
 
-const { CallDriver } = await import(`${ROOT}/dist/libs/call-driver/src/index.js`);
+const driverModule = await import(`${ROOT}/dist/libs/call-driver/src/index.js`);
+const { CallDriver } = driverModule.default ?? driverModule; // CommonJS from dist/
 
 async function call(method, url, body, token) {
   const headers = { 'content-type': 'application/json' };
