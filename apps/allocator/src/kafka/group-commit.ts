@@ -9,7 +9,7 @@ export interface ShardTopics {
 
 /** What waiting requests get when their transaction failed: the answer was never durable. */
 export class CommitRefusedError extends Error {
-  constructor(readonly cause: Error) {
+  constructor(override readonly cause: Error) {
     super(`the decision was not committed: ${cause.message}`);
   }
 }
