@@ -1,4 +1,4 @@
-import { PoolCommand } from './commands';
+import { PoolCommand, RecordCall } from './commands';
 import { PoolEvent } from './events';
 import { PoolRuleError } from './errors';
 import { evolve } from './evolve';
@@ -35,8 +35,8 @@ describe('replay', () => {
       run(display(visitor, `s-${minute % 7}-${Math.floor(minute / 25)}`, `L-${minute % 3}`), at(minute));
       const shown = log[log.length - 1];
       if (minute % 4 === 0 && shown.type === 'NumberDisplayed' && shown.data.pool === 'session') {
-        const { trackingNumber: _, ...rest } = (call(1, visitor, shown.data.listingId, at(minute)) as { call: object }).call as { trackingNumber: string };
-        run({ type: 'RecordCall', call: { ...(rest as never), trackingNumber: shown.data.number } }, at(minute));
+        const command = call(1, visitor, shown.data.listingId, at(minute)) as RecordCall;
+        run({ ...command, call: { ...command.call, trackingNumber: shown.data.number } }, at(minute));
       }
       if (minute === 60) run({ type: 'SellListing', listingId: 'L-1' }, at(minute));
       run({ type: 'ExpireDue' }, at(minute));
