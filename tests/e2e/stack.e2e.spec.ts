@@ -33,6 +33,12 @@ const allocator = 'http://127.0.0.1:13001';
 const admin = { authorization: 'Bearer e2e-admin-token', 'content-type': 'application/json' };
 const json = { 'content-type': 'application/json' };
 
+interface DisplayAnswer {
+  number: string;
+  pool: string;
+  attribution: string;
+}
+
 async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: env.DATABASE_URL });
   await client.connect();
@@ -88,7 +94,7 @@ it('guards the listing endpoints and validates displays', async () => {
   expect(badPhone.status).toBe(400);
   const malformed = await fetch(`${allocator}/v1/displays`, { method: 'POST', headers: json, body: '{"visitorId": ' });
   expect(malformed.status).toBe(400);
-  expect((await malformed.json()).error.code).toEqual(expect.any(String));
+  expect(((await malformed.json()) as { error: { code: string } }).error.code).toEqual(expect.any(String));
   const tooLong = await fetch(`${allocator}/v1/displays`, { method: 'POST', headers: json, body: JSON.stringify({ visitorId: 'v'.repeat(129), sessionId: 's', listingId: 'L-e2e' }) });
   expect(tooLong.status).toBe(400);
 });
@@ -99,10 +105,10 @@ it('takes a listing, a display and a call through Kafka into the analysts\' tabl
   const display = { visitorId: 'v-e2e', sessionId: 's-e2e', listingId: 'L-e2e', context: { source: 'google', searchTerm: 'used civic' } };
   const shown = await waitFor(async () => {
     const response = await fetch(`${allocator}/v1/displays`, { method: 'POST', headers: json, body: JSON.stringify(display) });
-    const body = await response.json();
+    const body = (await response.json()) as DisplayAnswer;
     return body.pool === 'session' ? body : undefined;
   }, { what: 'a Pool 1 number (the pool tops up from the stand-in first)' });
-  const again = await (await fetch(`${allocator}/v1/displays`, { method: 'POST', headers: json, body: JSON.stringify(display) })).json();
+  const again = (await (await fetch(`${allocator}/v1/displays`, { method: 'POST', headers: json, body: JSON.stringify(display) })).json()) as DisplayAnswer;
   expect(again.number).toBe(shown.number);
 
   const rows = await waitFor(async () => {

@@ -1,3 +1,4 @@
+import { twilioSignature } from '@callpool/twilio';
 import { CallDriver, callParams, newCallSid } from '@callpool/call-driver';
 import { uniqueTopicPrefix, waitFor } from '@callpool/testing';
 import { RunningCallIngest, startCallIngest } from './call-ingest';
@@ -86,7 +87,7 @@ describe('call-ingest webhooks (real Kafka)', () => {
 
     it('refuses a call whose parameters were changed after signing', async () => {
       const original = params();
-      const signature = (await import('@callpool/twilio')).twilioSignature(AUTH_TOKEN, `${PUBLIC_BASE_URL}/twilio/voice`, original);
+      const signature = twilioSignature(AUTH_TOKEN, `${PUBLIC_BASE_URL}/twilio/voice`, original);
       expect((await driver.post('/twilio/voice', { ...original, To: N.locked }, signature)).status).toBe(403);
     });
 

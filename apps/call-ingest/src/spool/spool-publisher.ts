@@ -106,14 +106,13 @@ export class SpoolPublisher {
   /** Sleeps until the timeout or stop(), or (when idle) until new records arrive. */
   private sleep(ms: number, wakeOnAppend: boolean): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.wake = null;
-        self.wakeOnAppend = false;
+        this.wake = null;
+        this.wakeOnAppend = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
       this.wakeOnAppend = wakeOnAppend;
     });
