@@ -1,3 +1,4 @@
+import { PoolClient } from 'pg';
 import { ProjectorConfig } from './config';
 import { Chunk } from './projection/apply-batch';
 
@@ -6,5 +7,5 @@ export const PROJECTOR_OPTIONS = Symbol('PROJECTOR_OPTIONS');
 export interface ProjectorOptions {
   config: ProjectorConfig;
   /** Tests only: runs inside each batch's transaction just before COMMIT (fault injection). */
-  beforeCommit?: (chunk: Chunk) => Promise<void>;
+  beforeCommit?: (chunk: Chunk, client: PoolClient) => Promise<void>;
 }

@@ -31,6 +31,10 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
     private readonly metrics: Metrics,
   ) {}
 
+  get config() {
+    return this.options.config;
+  }
+
   async onModuleInit(): Promise<void> {
     const { config } = this.options;
     await ensureDatabase(config.DATABASE_URL);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EachBatchPayload, Kafka } from 'kafkajs';
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { ConsumedBatch, EventConsumer } from '@callpool/kafka';
 import { applyChunk, Chunk, ChunkOutcome, SchemaSwappedError } from '../projection/apply-batch';
 import { Positions } from './positions';
@@ -22,7 +22,7 @@ export interface RunnerOptions {
   log: RunnerLog;
   onChunk?: (chunk: Chunk, outcome: ChunkOutcome, ms: number) => void;
   /** Tests inject failures here (inside the transaction, after the rows and offsets are written). */
-  beforeCommit?: (chunk: Chunk) => Promise<void>;
+  beforeCommit?: (chunk: Chunk, client: PoolClient) => Promise<void>;
 }
 
 /**
@@ -86,14 +86,19 @@ export class ProjectionRunner {
       const started = Date.now();
       const client = await this.options.pool.connect().catch((error: Error) => error);
       if (client instanceof Error) return this.fail(client);
+      // A connection dying mid-batch is reported here as well as by the failing query; unheard, it would crash the process.
+      const onLost = (error: Error) => this.options.log.warn(`Postgres connection lost: ${error.message}`);
+      client.on('error', onLost);
       try {
         const outcome = await applyChunk(client, chunk, this.generation, this.options.beforeCommit);
         this.positions.committed(chunk.topic, chunk.partition, chunk.nextOffset);
         this.options.onChunk?.(chunk, outcome, Date.now() - started);
       } catch (error) {
+        client.off('error', onLost);
         client.release(true);
         return this.fail(error as Error);
       }
+      client.off('error', onLost);
       client.release();
       payload.resolveOffset(chunk.messages[chunk.messages.length - 1].offset);
       await payload.heartbeat();

@@ -41,7 +41,7 @@ const bookkeeping = [
 const numbers = [
   `CREATE TABLE tracking_numbers (
      number text PRIMARY KEY,
-     state text NOT NULL CHECK (state IN ('available', 'displayed', 'locked', 'cooling', 'released')),
+     state text NOT NULL CHECK (state IN ('available', 'displayed', 'locked', 'cooling', 'released', 'listing')),
      pool integer CHECK (pool IN (1, 2)),
      visitor_id text, session_id text, listing_id text,
      locked_until timestamptz, provisioned_at timestamptz, released_at timestamptz,

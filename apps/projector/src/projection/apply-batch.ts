@@ -49,7 +49,7 @@ export async function applyChunk(
   client: PoolClient,
   chunk: Chunk,
   generation: string,
-  beforeCommit?: (chunk: Chunk) => Promise<void>,
+  beforeCommit?: (chunk: Chunk, client: PoolClient) => Promise<void>,
 ): Promise<ChunkOutcome> {
   await client.query('BEGIN');
   try {
@@ -60,7 +60,7 @@ export async function applyChunk(
     const outcome = await applyMessages(client, chunk, fresh);
     const next = stored !== null && stored > chunk.nextOffset ? stored : chunk.nextOffset;
     await compareAndSetOffset(client, chunk, stored, next);
-    if (beforeCommit) await beforeCommit(chunk);
+    if (beforeCommit) await beforeCommit(chunk, client);
     await client.query('COMMIT');
     return { ...outcome, skipped: chunk.messages.length - fresh.length };
   } catch (error) {

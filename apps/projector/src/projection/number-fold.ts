@@ -36,6 +36,12 @@ export class NumberFold {
       case 'NumberUnlocked':
         this.endStretch(event.data.number, at, event.data.reason);
         return this.transition(event.id, event.data.number, 'cooling', at, { pool: null, locked_until: null });
+      case 'ListingNumberAssigned':
+        // Out of the pool for good (until sold and released): neither free nor held by a visitor.
+        this.endStretch(event.data.number, at, 'reassigned');
+        return this.transition(event.id, event.data.number, 'listing', at, {
+          pool: null, visitor_id: null, session_id: null, listing_id: event.data.listingId, locked_until: null,
+        });
       case 'NumberReleased':
         this.endStretch(event.data.number, at, 'released');
         return this.transition(event.id, event.data.number, 'released', at, {

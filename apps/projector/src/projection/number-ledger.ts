@@ -1,5 +1,6 @@
 /** A number's rows as the projection keeps them (tracking_numbers, number_assignments, number_state_intervals). */
-export type NumberState = 'available' | 'displayed' | 'locked' | 'cooling' | 'released';
+/** The contract's five states, plus `listing`: a standard-tier listing's own number, outside the pool. */
+export type NumberState = 'available' | 'displayed' | 'locked' | 'cooling' | 'released' | 'listing';
 
 export interface TrackingNumberRow {
   number: string;

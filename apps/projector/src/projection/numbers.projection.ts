@@ -22,6 +22,7 @@ function numbersOf(event: CallpoolEvent): string[] {
     case 'NumberLocked':
     case 'NumberUnlocked':
     case 'NumberReleased':
+    case 'ListingNumberAssigned':
       return [event.data.number];
     case 'NumberDisplayed':
       return event.data.pool === 'session' ? [event.data.number] : [];

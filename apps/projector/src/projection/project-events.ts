@@ -25,8 +25,9 @@ export function projectionsOf(event: CallpoolEvent): Projection[] {
     case 'CallCompleted':
     case 'DealerDialEnded':
       return ['calls'];
-    case 'ListingRegistered':
     case 'ListingNumberAssigned':
+      return ['listings', 'numbers'];
+    case 'ListingRegistered':
     case 'ListingSold':
       return ['listings'];
     case 'NumberProvisioningFailed':
