@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
 import { createTestDatabase, dropDatabase, uniqueTopicPrefix } from '@callpool/testing';
 import { handMadeHistory, N1, N2, N3, N4 } from '../test-support/hand-made-history';
 import { caughtUp, projectorConfig, query, snapshot, TestPublisher } from '../test-support/harness';
@@ -123,5 +126,27 @@ describe('projector', () => {
     expect(metrics).toMatch(/callpool_projector_events_total\{topic="[^"]+callpool.allocations"\} 22/);
     expect(metrics).toMatch(/callpool_projector_dead_letters_total\{topic="[^"]+callpool.web-events"\} 2/);
     expect(metrics).toMatch(/callpool_projector_lag_messages\{[^}]+\} 0/);
+  });
+
+  it('runs every query of docs/analytics.md as the read-only analyst, each with rows', async () => {
+    const doc = readFileSync(join(__dirname, '../../../docs/analytics.md'), 'utf8');
+    const blocks = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].map((match) => match[1]);
+    expect(blocks.length).toBeGreaterThanOrEqual(12);
+    const client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      for (const sql of blocks) {
+        await client.query('BEGIN');
+        await client.query('SET LOCAL ROLE callpool_analyst');
+        const result = await client.query(sql).catch((error: Error) => {
+          throw new Error(`${error.message} in:\n${sql}`);
+        });
+        await client.query('ROLLBACK');
+        expect({ sql, rows: result.rowCount }).toEqual({ sql, rows: expect.any(Number) });
+        expect({ sql, empty: result.rowCount === 0 }).toEqual({ sql, empty: false });
+      }
+    } finally {
+      await client.end();
+    }
   });
 });
