@@ -104,3 +104,6 @@ export interface Traffic {
 export function compareActions(a: Action, b: Action): number {
   return a.at - b.at || a.seq - b.seq;
 }
+
+/** An action before it has its place in the stream. */
+export type Unsequenced<T extends Action = Action> = T extends Action ? Omit<T, 'seq'> : never;

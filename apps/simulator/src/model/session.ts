@@ -1,4 +1,4 @@
-import { Action, Listing, SessionTruth } from './actions';
+import { Action, Listing, SessionTruth, Unsequenced } from './actions';
 import { ListingPicker } from './catalog';
 import { ModelOptions } from './options';
 import { Rng } from './random';
@@ -16,7 +16,7 @@ export interface PlannedSession {
   viewed: ViewedListing[];
 }
 
-type Emit = (action: Omit<Action, 'seq'>) => void;
+type Emit = (action: Unsequenced) => void;
 
 /**
  * One visit: a landing page (a search results page or a listing straight

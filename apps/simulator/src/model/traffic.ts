@@ -1,4 +1,4 @@
-import { Action, CallAction, CallTiming, compareActions, SessionTruth, Traffic } from './actions';
+import { Action, CallTiming, compareActions, SessionTruth, Traffic, Unsequenced } from './actions';
 import { buildCatalogue, ListingPicker } from './catalog';
 import { planCalls } from './calls';
 import { dailyCurve, hourOf } from './curve';
@@ -35,7 +35,7 @@ export function generateTraffic(options: ModelOptions): Traffic {
   const picker = new ListingPicker(listings);
   const visitors = new VisitorPool(options.runId);
   const endMs = options.startMs + options.days * 86_400_000;
-  const actions: Array<Omit<Action, 'seq'>> = [];
+  const actions: Unsequenced[] = [];
   const sessions: SessionTruth[] = [];
   let calls = 0;
   const callsAfterEnd = noCalls();
@@ -47,7 +47,7 @@ export function generateTraffic(options: ModelOptions): Traffic {
     sessions.push(session.truth);
     actions.push(...session.actions.filter((action) => action.at < endMs));
     for (const call of planCalls(callRng, options, session, visitor, () => ++calls)) {
-      if (call.at < endMs) actions.push(call as Omit<CallAction, 'seq'>);
+      if (call.at < endMs) actions.push(call);
       else callsAfterEnd[call.timing]++;
     }
   }
