@@ -20,7 +20,7 @@ export async function writeRows(db: Db, sql: { table: string; columns: string; c
 
 /** Postgres text cannot hold NUL; one in a payload must not stall the projector on a batch it can never write. */
 export function toJson(rows: object[]): string {
-  return JSON.stringify(rows, (_key, value) => (typeof value === 'string' ? value.replace(/\u0000/g, '') : value));
+  return JSON.stringify(rows, (_key, value) => (typeof value === 'string' ? value.split(String.fromCharCode(0)).join('') : value));
 }
 
 /** Postgres gives timestamptz back as Date; the folds work on ISO strings like the events. */

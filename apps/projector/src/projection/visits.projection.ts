@@ -81,7 +81,7 @@ function displayRow({ id, data, occurredAt }: EventOf<'NumberDisplayed'>) {
   return {
     event_id: id, number: data.number, pool: data.pool, attribution: data.attribution, visitor_id: data.visitorId,
     session_id: data.sessionId, listing_id: data.listingId, dealer_id: data.dealerId, displayed_at: occurredAt,
-    expires_at: data.expiresAt, assignment_started: data.assignmentStarted,
+    expires_at: data.expiresAt, assignment_started: data.assignmentStarted, overflow_reason: data.overflowReason ?? null,
   };
 }
 
@@ -95,7 +95,7 @@ function pageViewRow({ id, data, occurredAt }: EventOf<'PageViewed'>) {
 const displayTable = {
   table: 'displays',
   columns: `event_id text, number text, pool text, attribution text, visitor_id text, session_id text, listing_id text,
-    dealer_id text, displayed_at timestamptz, expires_at timestamptz, assignment_started boolean`,
+    dealer_id text, displayed_at timestamptz, expires_at timestamptz, assignment_started boolean, overflow_reason text`,
   conflict: 'ON CONFLICT (event_id) DO NOTHING',
 };
 
