@@ -10,7 +10,7 @@ export async function projectNumbers(db: Db, events: CallpoolEvent[]): Promise<v
   const fold = new NumberFold(await loadLedgers(db, numbers));
   for (const event of events) fold.apply(event);
   const { numbers: rows, assignments, intervals } = fold.result();
-  await writeRows(db, trackingNumbers, rows);
+  await writeRows(db, trackingNumbers, rows.map(toContractState));
   await writeRows(db, numberAssignments, assignments);
   await writeRows(db, stateIntervals, intervals);
 }
@@ -36,12 +36,27 @@ function numbersOf(event: CallpoolEvent): string[] {
 async function loadLedgers(db: Db, numbers: string[]): Promise<Map<string, NumberLedger>> {
   const ledgers = new Map<string, NumberLedger>(numbers.map((number) => [number, {}]));
   const rows = await db.query('SELECT * FROM tracking_numbers WHERE number = ANY($1)', [numbers]);
-  for (const row of rows.rows) ledgers.get(row.number)!.row = withIsoTimes(row) as unknown as TrackingNumberRow;
+  for (const row of rows.rows) ledgers.get(row.number)!.row = fromContractState(withIsoTimes(row) as unknown as TrackingNumberRow);
   const open = await db.query('SELECT * FROM number_assignments WHERE number = ANY($1) AND ended_at IS NULL', [numbers]);
   for (const row of open.rows) ledgers.get(row.number)!.openAssignment = withIsoTimes(row) as unknown as AssignmentRow;
   const intervals = await db.query('SELECT * FROM number_state_intervals WHERE number = ANY($1) AND ended_at IS NULL', [numbers]);
   for (const row of intervals.rows) ledgers.get(row.number)!.openInterval = withIsoTimes(row) as unknown as StateIntervalRow;
   return ledgers;
+}
+
+/**
+ * The contract allows five states. A standard listing's own number is shown to
+ * every visitor of that listing, so analysts see it as `displayed` with no pool
+ * (pool 1 and 2 are visitor holdings); inside the fold it stays `listing`, so
+ * pool_health does not count it as a Pool 1 number. `displayed` with a null
+ * pool identifies it again on reload.
+ */
+function toContractState(row: TrackingNumberRow): TrackingNumberRow {
+  return row.state === 'listing' ? { ...row, state: 'displayed' } : row;
+}
+
+function fromContractState(row: TrackingNumberRow): TrackingNumberRow {
+  return row.state === 'displayed' && row.pool === null ? { ...row, state: 'listing' } : row;
 }
 
 function withIsoTimes(row: Record<string, unknown>): Record<string, unknown> {
