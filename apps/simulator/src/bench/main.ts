@@ -1,0 +1,44 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { benchAllocator } from './allocator/allocator.bench';
+import { BenchContext } from './context';
+import { parseBenchOptions } from './options';
+import { BenchReport, printReport } from './report';
+
+/**
+ * `npm run bench` runs this after building: each benchmark against its
+ * baseline, measured in the same run on the same machine, then the ratios.
+ */
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const outDir = resolve(options.outDir, new Date().toISOString().replace(/[:.]/g, '-'));
+  mkdirSync(outDir, { recursive: true });
+  const ctx: BenchContext = {
+    log: (line) => process.stderr.write(`${line}\n`),
+    outDir, profile: options.profile, seed: options.seed,
+    kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  };
+  const report: BenchReport = { startedAt: new Date().toISOString(), options, machine: machine() };
+  if (options.only.includes('allocator')) {
+    report.allocator = await benchAllocator(ctx, {
+      levels: options.levels, durationMs: options.seconds * 1000, maxRequests: Math.round(6000 * options.scale),
+      repeatShare: options.repeatShare, listings: 200, pgPoolSize: 20,
+    });
+  }
+  printReport(report, process.stdout);
+  if (options.json) writeFileSync(options.json, JSON.stringify(report, null, 2));
+  ctx.log(`logs${options.profile ? ' and CPU profiles' : ''}: ${outDir}`);
+}
+
+function machine() {
+  const os = require('node:os') as typeof import('node:os');
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);

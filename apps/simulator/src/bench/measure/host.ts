@@ -1,0 +1,96 @@
+/**
+ * Runs one service of a benchmark in its own process, through the service's
+ * exported start function and its own config loader (the environment, as in
+ * main.ts). The parent stops it with an IPC 'stop' message rather than a
+ * signal (the service closes, then the process exits normally), and can ask
+ * for a V8 CPU profile of just the measured phase ('profile-start', then
+ * {profileStop: file}): the same .cpuprofile `node --cpu-prof` writes, without
+ * start-up and set-up in it.
+ *
+ *   node dist/apps/simulator/src/bench/measure/host.js allocator|baseline-allocator|call-ingest|bare-twiml|projector
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+
+interface Hosted {
+  url: string;
+  close(): Promise<void>;
+}
+
+const starters: Record<string, () => Promise<Hosted>> = {
+  allocator: async () => {
+    const { loadAllocatorConfig } = await import('../../../../allocator/src/config');
+    const { startAllocator } = await import('../../../../allocator/src/allocator');
+    const running = await startAllocator(loadAllocatorConfig(process.env), { host: '127.0.0.1' });
+    await running.ready();
+    return running;
+  },
+  'baseline-allocator': async () => {
+    const { loadBaselineConfig, startBaselineAllocator } = await import('../baseline-allocator/baseline-allocator');
+    return startBaselineAllocator(loadBaselineConfig(process.env));
+  },
+  'call-ingest': async () => {
+    const { loadCallIngestConfig } = await import('../../../../call-ingest/src/config');
+    const { startCallIngest } = await import('../../../../call-ingest/src/call-ingest');
+    const running = await startCallIngest(loadCallIngestConfig(process.env), { host: '127.0.0.1' });
+    await running.whenViewLive(60_000);
+    return running;
+  },
+  'bare-twiml': async () => {
+    const { startBareTwiml } = await import('../bare-twiml/bare-twiml');
+    const signature = process.env.BARE_SIGNATURE === '1'
+      ? { authToken: process.env.TWILIO_AUTH_TOKEN ?? '', publicBaseUrl: process.env.PUBLIC_BASE_URL ?? '' }
+      : null;
+    return startBareTwiml({ port: Number(process.env.BARE_PORT ?? 0), signature });
+  },
+  projector: async () => {
+    const { loadProjectorConfig } = await import('../../../../projector/src/config');
+    const { startProjector } = await import('../../../../projector/src/projector');
+    return startProjector({ config: loadProjectorConfig(process.env) });
+  },
+};
+
+class Profiler {
+  private readonly session = new Session();
+
+  async start(): Promise<void> {
+    this.session.connect();
+    await this.post('Profiler.enable');
+    await this.post('Profiler.setSamplingInterval', { interval: 500 });
+    await this.post('Profiler.start');
+  }
+
+  async stop(file: string): Promise<void> {
+    const { profile } = (await this.post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(profile));
+    this.session.disconnect();
+  }
+
+  private post(method: string, params: object = {}): Promise<unknown> {
+    return new Promise((resolve, reject) => this.session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  }
+}
+
+async function main(): Promise<void> {
+  const which = process.argv[2];
+  const start = starters[which];
+  if (!start) throw new Error(`unknown service ${which}; one of ${Object.keys(starters).join(', ')}`);
+  const running = await start();
+  const profiler = new Profiler();
+  process.on('message', (message: unknown) => {
+    if (message === 'profile-start') void profiler.start().then(() => process.send?.({ profiling: true }));
+    if (typeof message === 'object' && message && 'profileStop' in message)
+      void profiler.stop(String((message as { profileStop: string }).profileStop)).then(() => process.send?.({ profiled: true }));
+    if (message !== 'stop') return;
+    running
+      .close()
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+  });
+  process.send?.({ ready: running.url });
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench host: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,111 @@
+import type { AllocatorBenchResult } from './allocator/allocator.bench';
+import type { CallIngestBenchResult } from './call-ingest/call-ingest.bench';
+import type { BenchOptions } from './options';
+import type { ProjectorBenchResult } from './projector/projector.bench';
+import { ms, perSecond, times } from './measure/stats';
+
+export interface BenchReport {
+  startedAt: string;
+  options: BenchOptions;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
+  allocator?: AllocatorBenchResult;
+  projector?: ProjectorBenchResult;
+  callIngest?: CallIngestBenchResult;
+  markdown?: string;
+}
+
+export const REPRODUCE = {
+  allocator: 'npm run bench -- --only allocator',
+  projector: 'npm run bench -- --only projector',
+  'call-ingest': 'npm run bench -- --only call-ingest',
+};
+
+/** The allocator level the aims are judged at: the best callpool throughput whose p99 stays under 25 ms. */
+export function allocatorVerdict(result: AllocatorBenchResult) {
+  const candidates = result.levels.filter((l) => l.callpool.latency.p99 < 25);
+  const best = (candidates.length ? candidates : result.levels).reduce((a, b) => (b.callpool.throughput > a.callpool.throughput ? b : a));
+  const bestBaseline = result.levels.reduce((a, b) => (b.baseline.throughput > a.baseline.throughput ? b : a));
+  return {
+    level: best,
+    ratio: best.callpool.throughput / bestBaseline.baseline.throughput,
+    bestBaseline,
+    met: best.callpool.latency.p99 < 25 && best.callpool.throughput >= 5 * bestBaseline.baseline.throughput,
+  };
+}
+
+export function markdownReport(report: BenchReport): string {
+  const lines: string[] = [];
+  const m = report.machine;
+  lines.push(`Run of ${report.startedAt} on ${m.cpus} CPU(s) (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}; scale ${report.options.scale}.`, '');
+  if (report.allocator) lines.push(...allocatorMarkdown(report.allocator), '');
+  if (report.projector) lines.push(...projectorMarkdown(report.projector), '');
+  if (report.callIngest) lines.push(...callIngestMarkdown(report.callIngest), '');
+  return lines.join('\n');
+}
+
+function allocatorMarkdown(result: AllocatorBenchResult): string[] {
+  const verdict = allocatorVerdict(result);
+  return [
+    `### Allocator: POST /v1/displays (\`${REPRODUCE.allocator}\`)`,
+    '',
+    `Pool of ${result.poolSize} numbers on both sides (callpool a fresh allocator per level, its pool pre-filled from the Twilio stand-in in ${result.prefillSeconds.map((s) => s.toFixed(1)).join(", ")} s).`,
+    '',
+    '| concurrency | baseline displays/s | baseline p50 | baseline p99 | callpool displays/s | callpool p50 | callpool p99 | throughput ratio | Kafka commits: mean time, events each |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...result.levels.map((l) =>
+      `| ${l.concurrency} | ${perSecond(l.baseline.throughput)} | ${ms(l.baseline.latency.p50)} | ${ms(l.baseline.latency.p99)} | ${perSecond(l.callpool.throughput)} | ${ms(l.callpool.latency.p50)} | ${ms(l.callpool.latency.p99)} | ${times(l.callpool.throughput / l.baseline.throughput)} | ${l.commits ? `${ms(l.commits.meanMs)}, ${l.commits.meanEvents.toFixed(1)}` : 'n/a'} |`),
+    '',
+    `**Ratio: ${times(verdict.ratio)}** — callpool's best throughput with p99 under 25 ms (${perSecond(verdict.level.callpool.throughput)} at concurrency ${verdict.level.concurrency}, p99 ${ms(verdict.level.callpool.latency.p99)}) against the baseline's best at any concurrency (${perSecond(verdict.bestBaseline.baseline.throughput)} at ${verdict.bestBaseline.concurrency}). Aim: ≥ 5× with p99 < 25 ms — ${verdict.met ? 'met' : 'not met'}.`,
+  ];
+}
+
+function projectorMarkdown(result: ProjectorBenchResult): string[] {
+  return [
+    `### Projector: events into Postgres (\`${REPRODUCE.projector}\`)`,
+    '',
+    `${result.events.toLocaleString('en-US')} events (${Object.entries(result.eventTypes).map(([t, n]) => `${t} ${n}`).join(', ')}) into ${result.rows.toLocaleString('en-US')} rows.`,
+    '',
+    '| side | seconds | events/s |',
+    '|---|---:|---:|',
+    `| baseline: COPY of the projector's final rows into the same tables (with their indexes), one transaction | ${result.copy.seconds.toFixed(2)} | ${perSecond(result.copy.eventsPerSecond)} |`,
+    `| callpool projector: Kafka → Postgres, batches of ${result.batchSize}, offsets in the same transaction | ${result.projector.seconds.toFixed(2)} | ${perSecond(result.projector.eventsPerSecond)} |`,
+    '',
+    `**Ratio: ${times(result.projector.eventsPerSecond / result.copy.eventsPerSecond)}** of COPY. Aim: ≥ 0.5× — ${result.projector.eventsPerSecond >= 0.5 * result.copy.eventsPerSecond ? 'met' : 'not met'}.`,
+  ];
+}
+
+function callIngestMarkdown(result: CallIngestBenchResult): string[] {
+  return [
+    `### call-ingest: POST /twilio/voice (\`${REPRODUCE['call-ingest']}\`)`,
+    '',
+    '| concurrency | side | webhooks/s | p50 | p99 | p99 ratio to bare |',
+    '|---:|---|---:|---:|---:|---:|',
+    ...result.levels.flatMap((l) => [
+      `| ${l.concurrency} | bare Nest-on-Fastify handler, fixed TwiML, no signature check | ${perSecond(l.bare.throughput)} | ${ms(l.bare.latency.p50)} | ${ms(l.bare.latency.p99)} | 1.00× |`,
+      ...(l.bareSigned ? [`| ${l.concurrency} | the same plus the signature check | ${perSecond(l.bareSigned.throughput)} | ${ms(l.bareSigned.latency.p50)} | ${ms(l.bareSigned.latency.p99)} | ${times(l.bareSigned.latency.p99 / l.bare.latency.p99)} |`] : []),
+      `| ${l.concurrency} | call-ingest (signature, attribution from memory, spool fsync) | ${perSecond(l.callIngest.throughput)} | ${ms(l.callIngest.latency.p50)} | ${ms(l.callIngest.latency.p99)} | ${times(l.callIngest.latency.p99 / l.bare.latency.p99)} |`,
+    ]),
+    '',
+    `**Ratio (p99, concurrency ${result.levels[0].concurrency}): ${times(result.levels[0].callIngest.latency.p99 / result.levels[0].bare.latency.p99)}** of the bare handler. Aim: ≤ 2× — ${result.levels.every((l) => l.callIngest.latency.p99 <= 2 * l.bare.latency.p99) ? 'met at every level' : 'not met at every level'}.`,
+  ];
+}
+
+/** The console version: one line per ratio, each with the command that reproduces it. */
+export function printReport(report: BenchReport, out: NodeJS.WritableStream): void {
+  out.write('\nBenchmarks (each against a baseline measured in this run, on this machine)\n');
+  if (report.allocator) {
+    const v = allocatorVerdict(report.allocator);
+    out.write(`  allocator    ${times(v.ratio)} baseline displays/s (${perSecond(v.level.callpool.throughput)} vs ${perSecond(v.bestBaseline.baseline.throughput)}), callpool p99 ${ms(v.level.callpool.latency.p99)} at c=${v.level.concurrency}  [aim ≥5×, p99<25 ms: ${v.met ? 'met' : 'not met'}]\n`);
+    out.write(`               reproduce: ${REPRODUCE.allocator}\n`);
+  }
+  if (report.projector) {
+    const p = report.projector;
+    out.write(`  projector    ${times(p.projector.eventsPerSecond / p.copy.eventsPerSecond)} of COPY (${perSecond(p.projector.eventsPerSecond)} vs ${perSecond(p.copy.eventsPerSecond)} events)  [aim ≥0.5×: ${p.projector.eventsPerSecond >= 0.5 * p.copy.eventsPerSecond ? 'met' : 'not met'}]\n`);
+    out.write(`               reproduce: ${REPRODUCE.projector}\n`);
+  }
+  if (report.callIngest) {
+    for (const l of report.callIngest.levels)
+      out.write(`  call-ingest  c=${l.concurrency}: p99 ${times(l.callIngest.latency.p99 / l.bare.latency.p99)} the bare handler's (${ms(l.callIngest.latency.p99)} vs ${ms(l.bare.latency.p99)}; p50 ${ms(l.callIngest.latency.p50)} vs ${ms(l.bare.latency.p50)})  [aim ≤2×: ${l.callIngest.latency.p99 <= 2 * l.bare.latency.p99 ? 'met' : 'not met'}]\n`);
+    out.write(`               reproduce: ${REPRODUCE['call-ingest']}\n`);
+  }
+}
