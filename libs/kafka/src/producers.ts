@@ -98,7 +98,7 @@ export class TransactionalEventWriter {
           acks: -1,
           topicMessages: nonEmpty.map((b) => ({ topic: b.topic, messages: toMessages(b) })),
         });
-      if (offsets) await transaction.sendOffsets(offsets);
+      if (offsets) await sendOffsetsRetrying(transaction, offsets);
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);
@@ -108,6 +108,25 @@ export class TransactionalEventWriter {
 
   disconnect(): Promise<void> {
     return this.producer.disconnect();
+  }
+}
+
+/**
+ * kafkajs sends AddOffsetsToTxn without its retrier (eosManager.sendOffsets),
+ * unlike AddPartitionsToTxn. A transaction that begins with it (offsets and no
+ * events, e.g. a consumed call that decided nothing) meets
+ * CONCURRENT_TRANSACTIONS while the broker is still completing the previous
+ * commit, and without a retry that failed the whole transaction.
+ */
+async function sendOffsetsRetrying(transaction: Transaction, offsets: TransactionOffsets): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await transaction.sendOffsets(offsets);
+      return;
+    } catch (error) {
+      if (attempt >= 20 || (error as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS') throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, 2 ** attempt)));
+    }
   }
 }
 
