@@ -1,0 +1,64 @@
+import { CallCategory, CallOutcome } from '../runner/truth';
+import { ProjectedCall } from './projection';
+
+export interface AttributionRow {
+  calls: number;
+  rightVisitor: number;
+  wrongVisitor: number;
+  unattributed: number;
+  listingLevel: number;
+  notProjected: number;
+  wrongDealer: number;
+  mainLine: number;
+  shares: { rightVisitor: number; wrongVisitor: number; unattributed: number; wrongDealer: number };
+}
+
+export type AttributionTable = Record<CallCategory | 'all', AttributionRow>;
+
+const emptyRow = (): AttributionRow => ({
+  calls: 0, rightVisitor: 0, wrongVisitor: 0, unattributed: 0, listingLevel: 0, notProjected: 0, wrongDealer: 0, mainLine: 0,
+  shares: { rightVisitor: 0, wrongVisitor: 0, unattributed: 0, wrongDealer: 0 },
+});
+
+/**
+ * Each call the simulator placed, judged against what the projector wrote
+ * and what the TwiML rang. A call counted as Pool 2 only because the visitor
+ * had called the same number before stays Pool 2 only if that earlier call
+ * was put down to them (else the number was never locked to them).
+ */
+export function attributionTable(
+  outcomes: readonly CallOutcome[],
+  projected: ReadonlyMap<string, ProjectedCall>,
+  phones: { dealerPhone: (dealerId: string) => string | undefined; isDealerPhone: (phone: string) => boolean },
+): AttributionTable {
+  const table: AttributionTable = { 'in-session': emptyRow(), 'after-session': emptyRow(), 'pool-2': emptyRow(), 'listing-level': emptyRow(), all: emptyRow() };
+  const rightCalls = new Set<string>();
+  for (const outcome of [...outcomes].sort((a, b) => a.at - b.at)) {
+    const row = projected.get(outcome.callSid);
+    let category = outcome.category;
+    if (category === 'pool-2' && outcome.previousCallSid && !rightCalls.has(outcome.previousCallSid)) category = 'after-session';
+    const verdict = judge(outcome, row);
+    if (verdict === 'rightVisitor') rightCalls.add(outcome.callSid);
+    const expected = phones.dealerPhone(outcome.dealerId);
+    for (const bucket of [table[category], table.all]) {
+      bucket.calls++;
+      bucket[verdict]++;
+      if (outcome.rang !== expected) {
+        if (outcome.rang && phones.isDealerPhone(outcome.rang)) bucket.wrongDealer++;
+        else bucket.mainLine++;
+      }
+    }
+  }
+  for (const row of Object.values(table)) {
+    const share = (n: number) => (row.calls === 0 ? 0 : Math.round((n / row.calls) * 10000) / 10000);
+    row.shares = { rightVisitor: share(row.rightVisitor), wrongVisitor: share(row.wrongVisitor), unattributed: share(row.unattributed), wrongDealer: share(row.wrongDealer) };
+  }
+  return table;
+}
+
+function judge(outcome: CallOutcome, row: ProjectedCall | undefined): 'rightVisitor' | 'wrongVisitor' | 'unattributed' | 'listingLevel' | 'notProjected' {
+  if (!row) return 'notProjected';
+  if (row.attribution === 'none') return 'unattributed';
+  if (row.attribution === 'listing') return 'listingLevel';
+  return row.visitor_id === outcome.visitorId && row.listing_id === outcome.listingId ? 'rightVisitor' : 'wrongVisitor';
+}
