@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import { CallDriver } from '@callpool/call-driver';
-import { databaseUrl, dropDatabase, uniqueName, waitFor } from '@callpool/testing';
+import { waitFor } from '@callpool/testing';
+import { E2eStack } from './support/stack';
 
 /**
  * The walking skeleton, the way a newcomer meets it: `npm run up`, a listing
@@ -14,39 +14,17 @@ import { databaseUrl, dropDatabase, uniqueName, waitFor } from '@callpool/testin
  */
 const run = promisify(execFile);
 const root = join(__dirname, '../..');
-const name = uniqueName('e2e_stack');
-const env = {
-  ...process.env,
-  CALLPOOL_RUN_DIR: join(root, '.data', name),
-  CALLPOOL_TOPIC_PREFIX: `${name}.`,
-  DATABASE_URL: databaseUrl(name),
-  ALLOCATOR_PORT: '13001',
-  CALL_INGEST_PORT: '13002',
-  PROJECTOR_PORT: '13003',
-  TWILIO_STANDIN_PORT: '13010',
-  PUBLIC_BASE_URL: 'http://127.0.0.1:13002',
-  CALLPOOL_ADMIN_TOKEN: 'e2e-admin-token',
-  TWILIO_AUTH_TOKEN: 'e2e-twilio-token',
-  POOL_FLOOR: '5',
-};
-const allocator = 'http://127.0.0.1:13001';
-const admin = { authorization: 'Bearer e2e-admin-token', 'content-type': 'application/json' };
+const stack = new E2eStack('e2e_stack', 13000, { POOL_FLOOR: '5' });
+const env = stack.env as Record<string, string>;
+const allocator = stack.url.allocator;
+const admin = { authorization: `Bearer ${env.CALLPOOL_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 const json = { 'content-type': 'application/json' };
+const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => stack.query<T>(sql, params);
 
 interface DisplayAnswer {
   number: string;
   pool: string;
   attribution: string;
-}
-
-async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: env.DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
 }
 
 function ourPids(): number[] {
@@ -68,20 +46,16 @@ const isAlive = (pid: number) => {
 let pidsWhileUp: number[] = [];
 
 beforeAll(async () => {
-  await run('npm', ['run', 'up'], { cwd: root, env, timeout: 170000 });
+  await stack.up();
   pidsWhileUp = ourPids();
 }, 180000);
 
-afterAll(async () => {
-  await run('npm', ['run', 'down'], { cwd: root, env, timeout: 60000 }).catch(() => undefined);
-  await dropDatabase(env.DATABASE_URL);
-  rmSync(env.CALLPOOL_RUN_DIR, { recursive: true, force: true });
-}, 90000);
+afterAll(() => stack.down(), 90000);
 
 it('answers health on every service once `npm run up` returns', async () => {
   expect(pidsWhileUp).toHaveLength(4);
-  for (const port of [13001, 13002, 13003]) {
-    const response = await fetch(`http://127.0.0.1:${port}/health`);
+  for (const service of Object.values(stack.url)) {
+    const response = await fetch(`${service}/health`);
     expect(response.status).toBe(200);
   }
 });
@@ -121,7 +95,7 @@ it('takes a listing, a display and a call through Kafka into the analysts\' tabl
   const [session] = await query('select visitor_id, source, search_term from visitor_sessions where session_id = $1', ['s-e2e']);
   expect(session).toEqual({ visitor_id: 'v-e2e', source: 'google', search_term: 'used civic' });
 
-  const driver = new CallDriver({ baseUrl: 'http://127.0.0.1:13002', authToken: env.TWILIO_AUTH_TOKEN });
+  const driver = new CallDriver({ baseUrl: stack.url.callIngest, authToken: env.TWILIO_AUTH_TOKEN });
   const placed = await driver.fullCall({ from: '+15551110000', to: shown.number, answered: true, durationS: 42 });
   expect(placed.dial?.number).toBe('+15557654321');
   const call = await waitFor(async () => {
