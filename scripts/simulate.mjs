@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ROOT, local, stackEnv } from './lib/env.mjs';
-import { down, up } from './lib/stack.mjs';
+import { down } from './lib/stack.mjs';
 
 /** Allocator and call-ingest settings a caller may tune through the environment (e.g. COOLDOWN_SECONDS=900). */
 const SIM_DEFAULTS = { POOL_MAX: '5000', REPLENISH_INTERVAL_MS: '200', LOG_LEVEL: 'warn' };
@@ -41,6 +41,19 @@ function seedOf(args) {
   return args[at].includes('=') ? args[at].split('=')[1] : args[at + 1] ?? '1';
 }
 
+/**
+ * up() in a child whose stdout goes to our stderr: the build it runs prints to
+ * stdout, and stdout is reserved for the report (--json).
+ */
+function upQuietly(env) {
+  const code = `const { up } = await import('./scripts/lib/stack.mjs');
+    await up(process.env, { log: (line) => process.stderr.write(line + '\\n') });`;
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, env, stdio: ['ignore', 2, 2] });
+    child.on('exit', (status) => (status === 0 ? done() : fail(new Error(`bringing the simulation stack up failed (exit ${status})`))));
+  });
+}
+
 function runSimulator(env, args) {
   const urls = ['--allocator-url', local(env.ALLOCATOR_PORT), '--call-ingest-url', local(env.CALL_INGEST_PORT), '--projector-url', local(env.PROJECTOR_PORT)];
   return new Promise((done) => {
@@ -62,7 +75,7 @@ async function main() {
   log(`simulate: a stack of its own (manual clocks, ports ${env.ALLOCATOR_PORT}-${env.TWILIO_STANDIN_PORT}, topics ${env.CALLPOOL_TOPIC_PREFIX}*, database ${new URL(env.DATABASE_URL).pathname.slice(1)})`);
   let code = 1;
   try {
-    await up(env, { log });
+    await upQuietly(env);
     code = await runSimulator(env, args);
   } finally {
     if (keep) log(`simulate: stack left running; stop it with: CALLPOOL_RUN_DIR=${env.CALLPOOL_RUN_DIR} npm run down`);

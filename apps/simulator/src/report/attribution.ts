@@ -1,3 +1,4 @@
+import { CallTiming } from '../model';
 import { CallCategory, CallOutcome } from '../runner/truth';
 import { ProjectedCall } from './projection';
 
@@ -15,6 +16,9 @@ export interface AttributionRow {
 
 export type AttributionTable = Record<CallCategory | 'all', AttributionRow>;
 
+/** Visitor-level calls (listing-level ones left out) by when the model timed them. */
+export type TimingTable = Record<CallTiming, AttributionRow>;
+
 const emptyRow = (): AttributionRow => ({
   calls: 0, rightVisitor: 0, wrongVisitor: 0, unattributed: 0, listingLevel: 0, notProjected: 0, wrongDealer: 0, mainLine: 0,
   shares: { rightVisitor: 0, wrongVisitor: 0, unattributed: 0, wrongDealer: 0 },
@@ -30,8 +34,9 @@ export function attributionTable(
   outcomes: readonly CallOutcome[],
   projected: ReadonlyMap<string, ProjectedCall>,
   phones: { dealerPhone: (dealerId: string) => string | undefined; isDealerPhone: (phone: string) => boolean },
-): AttributionTable {
+): { byCategory: AttributionTable; byTiming: TimingTable } {
   const table: AttributionTable = { 'in-session': emptyRow(), 'after-session': emptyRow(), 'pool-2': emptyRow(), 'listing-level': emptyRow(), all: emptyRow() };
+  const byTiming: TimingTable = { 'in-session': emptyRow(), 'after-session': emptyRow(), 'hours-later': emptyRow(), 'days-later': emptyRow(), repeat: emptyRow() };
   const rightCalls = new Set<string>();
   for (const outcome of [...outcomes].sort((a, b) => a.at - b.at)) {
     const row = projected.get(outcome.callSid);
@@ -40,7 +45,8 @@ export function attributionTable(
     const verdict = judge(outcome, row);
     if (verdict === 'rightVisitor') rightCalls.add(outcome.callSid);
     const expected = phones.dealerPhone(outcome.dealerId);
-    for (const bucket of [table[category], table.all]) {
+    const buckets = [table[category], table.all, ...(category === 'listing-level' ? [] : [byTiming[outcome.timing]])];
+    for (const bucket of buckets) {
       bucket.calls++;
       bucket[verdict]++;
       if (outcome.rang !== expected) {
@@ -49,11 +55,11 @@ export function attributionTable(
       }
     }
   }
-  for (const row of Object.values(table)) {
+  for (const row of [...Object.values(table), ...Object.values(byTiming)]) {
     const share = (n: number) => (row.calls === 0 ? 0 : Math.round((n / row.calls) * 10000) / 10000);
     row.shares = { rightVisitor: share(row.rightVisitor), wrongVisitor: share(row.wrongVisitor), unattributed: share(row.unattributed), wrongDealer: share(row.wrongDealer) };
   }
-  return table;
+  return { byCategory: table, byTiming };
 }
 
 function judge(outcome: CallOutcome, row: ProjectedCall | undefined): 'rightVisitor' | 'wrongVisitor' | 'unattributed' | 'listingLevel' | 'notProjected' {

@@ -19,6 +19,8 @@ export function formatReport(r: SimulationReport, wallSeconds?: number): string 
   lines.push('');
   lines.push(`attribution          calls  right visitor  wrong visitor  unattributed  listing-level  wrong dealer  main line`);
   for (const [name, row] of Object.entries(r.attribution)) lines.push(formatRow(name, row));
+  lines.push(`visitor-level calls by when the visitor called:`);
+  for (const [name, row] of Object.entries(r.attributionByTiming)) lines.push(formatRow(name, row));
   lines.push('');
   const p = r.pool;
   lines.push(`pool      rule (DESIGN.md): ${p.rule.visitors} visitors in the busiest 10-min window (${p.rule.windowStart}) × ${p.rule.listingsPerSession} = ${p.rule.numbers} numbers`);

@@ -1,7 +1,7 @@
 import { busiestWindows, summarise, Traffic, WindowCount } from '../model';
 import { PoolSample } from '../runner/replay';
 import { Truth } from '../runner/truth';
-import { AttributionTable } from './attribution';
+import { AttributionTable, TimingTable } from './attribution';
 import { ProjectedPool } from './projection';
 
 export interface SimulationReport {
@@ -31,6 +31,8 @@ export interface SimulationReport {
     countedOnce: boolean;
   };
   attribution: AttributionTable;
+  /** Visitor-level calls by the model's timing (during the session, soon after, hours, days later, repeats). */
+  attributionByTiming: TimingTable;
   pool: {
     rule: { windowStart: string | null; visitors: number; listingsPerSession: number; numbers: number };
     peakOwned: number;
@@ -52,7 +54,7 @@ export interface ReportInputs {
   traffic: Traffic;
   truth: Truth;
   samples: readonly PoolSample[];
-  attribution: AttributionTable;
+  attribution: { byCategory: AttributionTable; byTiming: TimingTable };
   projectedCalls: number;
   duplicateCalls: number;
   projectedPool: ProjectedPool;
@@ -83,7 +85,8 @@ export function buildReport(inputs: ReportInputs): SimulationReport {
       afterRunEnd: summary.callsAfterEnd, projected: inputs.projectedCalls, duplicates: inputs.duplicateCalls,
       countedOnce: inputs.projectedCalls === placed && inputs.duplicateCalls === 0,
     },
-    attribution: inputs.attribution,
+    attribution: inputs.attribution.byCategory,
+    attributionByTiming: inputs.attribution.byTiming,
     pool: {
       rule: { windowStart: busiest ? new Date(busiest.windowStart).toISOString() : null, visitors: busiest?.visitors ?? 0, listingsPerSession: inputs.ruleListingsPerSession, numbers: ruleNumbers },
       peakOwned,

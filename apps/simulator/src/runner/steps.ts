@@ -13,20 +13,26 @@ export interface Step {
  * Cuts the stream into steps of `stepMs` of simulated time; each step runs at
  * its start instant. Quiet stretches are skipped, but the clocks still move at
  * least every `maxGapMs` so expiries and the pool's sizing follow the day.
+ * A step plays its calls before its clicks, so a call about a listing first
+ * shown within the same step moves to the next one (the caller needs the
+ * number on screen first).
  */
 export function* steps(actions: readonly Action[], startMs: number, endMs: number, stepMs: number, maxGapMs: number): Generator<Step> {
   let i = 0;
   let last = startMs;
+  const shown = new Set<string>();
+  let deferred: CallAction[] = [];
   for (let at = startMs; at < endMs; at += stepMs) {
     const until = at + stepMs;
-    if (i >= actions.length || actions[i].at >= until) {
+    if (deferred.length === 0 && (i >= actions.length || actions[i].at >= until)) {
       if (at - last < maxGapMs) continue;
     }
-    const step: Step = { at, calls: [], visits: [], sales: [] };
+    const step: Step = { at, calls: deferred, visits: [], sales: [] };
+    deferred = [];
     const bySession = new Map<string, Array<DisplayAction | PageViewAction>>();
     for (; i < actions.length && actions[i].at < until; i++) {
       const action = actions[i];
-      if (action.kind === 'call') step.calls.push(action);
+      if (action.kind === 'call') (shown.has(`${action.visitorId}|${action.listingId}`) ? step.calls : deferred).push(action);
       else if (action.kind === 'sale') step.sales.push(action);
       else {
         let visit = bySession.get(action.sessionId);
@@ -34,6 +40,7 @@ export function* steps(actions: readonly Action[], startMs: number, endMs: numbe
         visit.push(action);
       }
     }
+    for (const visit of bySession.values()) for (const action of visit) if (action.kind === 'display') shown.add(`${action.visitorId}|${action.listingId}`);
     step.visits = [...bySession.values()];
     last = at;
     yield step;
