@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchAllocator } from './allocator/allocator.bench';
+import { benchCallIngest } from './call-ingest/call-ingest.bench';
 import { BenchContext } from './context';
+import { benchProjector } from './projector/projector.bench';
 import { parseBenchOptions } from './options';
 import { BenchReport, printReport } from './report';
 
@@ -25,6 +27,12 @@ async function main(): Promise<void> {
       repeatShare: options.repeatShare, listings: 200, pgPoolSize: 20,
     });
   }
+  if (options.only.includes('projector')) report.projector = await benchProjector(ctx, options.projectorEvents);
+  if (options.only.includes('call-ingest')) {
+    report.callIngest = await benchCallIngest(ctx, {
+      levels: options.webhookConcurrency, durationMs: options.seconds * 1000, maxRequests: Math.round(4000 * options.scale),
+    });
+  }
   printReport(report, process.stdout);
   if (options.json) writeFileSync(options.json, JSON.stringify(report, null, 2));
   ctx.log(`logs${options.profile ? ' and CPU profiles' : ''}: ${outDir}`);
@@ -32,7 +40,11 @@ async function main(): Promise<void> {
 
 function machine() {
   const os = require('node:os') as typeof import('node:os');
-  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  return {
+    cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version,
+    // Other work on the machine skews every figure: say how busy it was when the run started.
+    loadAverage: os.loadavg()[0],
+  };
 }
 
 main().then(

@@ -7,7 +7,7 @@ import { ms, perSecond, times } from './measure/stats';
 export interface BenchReport {
   startedAt: string;
   options: BenchOptions;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverage: number };
   allocator?: AllocatorBenchResult;
   projector?: ProjectorBenchResult;
   callIngest?: CallIngestBenchResult;
@@ -36,7 +36,7 @@ export function allocatorVerdict(result: AllocatorBenchResult) {
 export function markdownReport(report: BenchReport): string {
   const lines: string[] = [];
   const m = report.machine;
-  lines.push(`Run of ${report.startedAt} on ${m.cpus} CPU(s) (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}; scale ${report.options.scale}.`, '');
+  lines.push(`Run of ${report.startedAt} on ${m.cpus} CPU(s) (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}; 1-minute load average ${m.loadAverage.toFixed(2)} at the start; scale ${report.options.scale}.`, '');
   if (report.allocator) lines.push(...allocatorMarkdown(report.allocator), '');
   if (report.projector) lines.push(...projectorMarkdown(report.projector), '');
   if (report.callIngest) lines.push(...callIngestMarkdown(report.callIngest), '');

@@ -71,7 +71,37 @@ class Profiler {
   }
 }
 
+/**
+ * BENCH_SQL_TIMING=<file>: time every pg query of the service by statement
+ * (first words), written to <file> at stop, to show where a Postgres-bound
+ * service spends its time without touching its code.
+ */
+function traceSql(file: string | undefined): () => void {
+  if (!file) return () => undefined;
+  const pg = require('pg') as typeof import('pg');
+  const totals = new Map<string, { calls: number; ms: number }>();
+  const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+    const result = original.apply(this, args);
+    const config = args[0] as string | { text?: string };
+    const text = typeof config === 'string' ? config : config?.text;
+    if (!text || !(result instanceof Promise)) return result;
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 90);
+    const t0 = performance.now();
+    const record = () => {
+      const total = totals.get(key) ?? { calls: 0, ms: 0 };
+      total.calls++;
+      total.ms += performance.now() - t0;
+      totals.set(key, total);
+    };
+    result.then(record, record);
+    return result;
+  } as never;
+  return () => writeFileSync(file, JSON.stringify([...totals].map(([statement, t]) => ({ statement, ...t })).sort((a, b) => b.ms - a.ms), null, 1));
+}
+
 async function main(): Promise<void> {
+  const writeSqlTiming = traceSql(process.env.BENCH_SQL_TIMING);
   const which = process.argv[2];
   const start = starters[which];
   if (!start) throw new Error(`unknown service ${which}; one of ${Object.keys(starters).join(', ')}`);
@@ -85,7 +115,10 @@ async function main(): Promise<void> {
     running
       .close()
       .catch(() => undefined)
-      .finally(() => process.exit(0));
+      .finally(() => {
+        writeSqlTiming();
+        process.exit(0);
+      });
   });
   process.send?.({ ready: running.url });
 }

@@ -17,6 +17,8 @@ export interface HostOptions {
   /** Where logs (and CPU profiles) go. */
   outDir: string;
   startTimeoutMs?: number;
+  /** Which service host.js starts, when `name` (the log's name) differs. */
+  hostOf?: string;
 }
 
 const HOST = resolve(__dirname, 'host.js');
@@ -26,7 +28,7 @@ export function startHosted(name: string, options: HostOptions): Promise<HostedP
   mkdirSync(options.outDir, { recursive: true });
   const logFile = join(options.outDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = fork(HOST, [name], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(HOST, [options.hostOf ?? name], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   return new Promise((resolveStart, reject) => {
