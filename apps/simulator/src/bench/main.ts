@@ -5,7 +5,7 @@ import { benchCallIngest } from './call-ingest/call-ingest.bench';
 import { BenchContext } from './context';
 import { benchProjector } from './projector/projector.bench';
 import { parseBenchOptions } from './options';
-import { BenchReport, printReport } from './report';
+import { BenchReport, markdownReport, printReport } from './report';
 
 /**
  * `npm run bench` runs this after building: each benchmark against its
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     });
   }
   printReport(report, process.stdout);
+  report.markdown = markdownReport(report);
   if (options.json) writeFileSync(options.json, JSON.stringify(report, null, 2));
   ctx.log(`logs${options.profile ? ' and CPU profiles' : ''}: ${outDir}`);
 }

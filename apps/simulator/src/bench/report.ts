@@ -11,7 +11,8 @@ export interface BenchReport {
   allocator?: AllocatorBenchResult;
   projector?: ProjectorBenchResult;
   callIngest?: CallIngestBenchResult;
-  markdown?: string;
+  /** One section per benchmark that ran, for docs/benchmarks.md. */
+  markdown?: Partial<Record<'allocator' | 'projector' | 'call-ingest', string>>;
 }
 
 export const REPRODUCE = {
@@ -33,14 +34,15 @@ export function allocatorVerdict(result: AllocatorBenchResult) {
   };
 }
 
-export function markdownReport(report: BenchReport): string {
-  const lines: string[] = [];
+export function markdownReport(report: BenchReport): NonNullable<BenchReport['markdown']> {
   const m = report.machine;
-  lines.push(`Run of ${report.startedAt} on ${m.cpus} CPU(s) (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}; 1-minute load average ${m.loadAverage.toFixed(2)} at the start; scale ${report.options.scale}.`, '');
-  if (report.allocator) lines.push(...allocatorMarkdown(report.allocator), '');
-  if (report.projector) lines.push(...projectorMarkdown(report.projector), '');
-  if (report.callIngest) lines.push(...callIngestMarkdown(report.callIngest), '');
-  return lines.join('\n');
+  const run = `_Run of ${report.startedAt} on ${m.cpus} CPU(s) (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}; 1-minute load average ${m.loadAverage.toFixed(2)} at the start; scale ${report.options.scale}._`;
+  const section = (lines: string[]) => [...lines, '', run].join('\n');
+  return {
+    ...(report.allocator ? { allocator: section(allocatorMarkdown(report.allocator)) } : {}),
+    ...(report.projector ? { projector: section(projectorMarkdown(report.projector)) } : {}),
+    ...(report.callIngest ? { 'call-ingest': section(callIngestMarkdown(report.callIngest)) } : {}),
+  };
 }
 
 function allocatorMarkdown(result: AllocatorBenchResult): string[] {
