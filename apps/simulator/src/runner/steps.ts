@@ -13,9 +13,9 @@ export interface Step {
  * Cuts the stream into steps of `stepMs` of simulated time; each step runs at
  * its start instant. Quiet stretches are skipped, but the clocks still move at
  * least every `maxGapMs` so expiries and the pool's sizing follow the day.
- * A step plays its calls before its clicks, so a call about a listing first
- * shown within the same step moves to the next one (the caller needs the
- * number on screen first).
+ * A step plays its calls before its clicks, so a call about a listing shown
+ * earlier within the same step moves to the next one (the caller dials the
+ * number that display put on screen).
  */
 export function* steps(actions: readonly Action[], startMs: number, endMs: number, stepMs: number, maxGapMs: number): Generator<Step> {
   let i = 0;
@@ -29,18 +29,27 @@ export function* steps(actions: readonly Action[], startMs: number, endMs: numbe
     }
     const step: Step = { at, calls: deferred, visits: [], sales: [] };
     deferred = [];
+    const calls: CallAction[] = [];
+    const shownNow = new Map<string, number>();
     const bySession = new Map<string, Array<DisplayAction | PageViewAction>>();
     for (; i < actions.length && actions[i].at < until; i++) {
       const action = actions[i];
-      if (action.kind === 'call') (shown.has(`${action.visitorId}|${action.listingId}`) ? step.calls : deferred).push(action);
+      if (action.kind === 'call') calls.push(action);
       else if (action.kind === 'sale') step.sales.push(action);
       else {
         let visit = bySession.get(action.sessionId);
         if (!visit) bySession.set(action.sessionId, (visit = []));
         visit.push(action);
+        const key = `${action.visitorId}|${action.listingId}`;
+        if (action.kind === 'display' && !shownNow.has(key)) shownNow.set(key, action.at);
       }
     }
-    for (const visit of bySession.values()) for (const action of visit) if (action.kind === 'display') shown.add(`${action.visitorId}|${action.listingId}`);
+    for (const call of calls) {
+      const key = `${call.visitorId}|${call.listingId}`;
+      const displayedNow = shownNow.get(key);
+      (!shown.has(key) || (displayedNow !== undefined && displayedNow <= call.at) ? deferred : step.calls).push(call);
+    }
+    for (const key of shownNow.keys()) shown.add(key);
     step.visits = [...bySession.values()];
     last = at;
     yield step;
