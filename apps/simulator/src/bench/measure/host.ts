@@ -10,6 +10,7 @@
  *   node dist/apps/simulator/src/bench/measure/host.js allocator|baseline-allocator|call-ingest|bare-twiml|projector
  */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Session } from 'node:inspector';
 
 interface Hosted {
@@ -17,10 +18,18 @@ interface Hosted {
   close(): Promise<void>;
 }
 
+/**
+ * The services are loaded from their built output (dist/apps/<app>/src), as
+ * `node dist/apps/<app>/src/main.js` would: a runtime dependency on the build,
+ * not a source import across projects.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const built = (app: string, file: string): any => require(join(__dirname, '..', '..', '..', '..', app, 'src', file));
+
 const starters: Record<string, () => Promise<Hosted>> = {
   allocator: async () => {
-    const { loadAllocatorConfig } = await import('../../../../allocator/src/config');
-    const { startAllocator } = await import('../../../../allocator/src/allocator');
+    const { loadAllocatorConfig } = built('allocator', 'config');
+    const { startAllocator } = built('allocator', 'allocator');
     const running = await startAllocator(loadAllocatorConfig(process.env), { host: '127.0.0.1' });
     await running.ready();
     return running;
@@ -30,8 +39,8 @@ const starters: Record<string, () => Promise<Hosted>> = {
     return startBaselineAllocator(loadBaselineConfig(process.env));
   },
   'call-ingest': async () => {
-    const { loadCallIngestConfig } = await import('../../../../call-ingest/src/config');
-    const { startCallIngest } = await import('../../../../call-ingest/src/call-ingest');
+    const { loadCallIngestConfig } = built('call-ingest', 'config');
+    const { startCallIngest } = built('call-ingest', 'call-ingest');
     const running = await startCallIngest(loadCallIngestConfig(process.env), { host: '127.0.0.1' });
     await running.whenViewLive(60_000);
     return running;
@@ -44,8 +53,8 @@ const starters: Record<string, () => Promise<Hosted>> = {
     return startBareTwiml({ port: Number(process.env.BARE_PORT ?? 0), signature });
   },
   projector: async () => {
-    const { loadProjectorConfig } = await import('../../../../projector/src/config');
-    const { startProjector } = await import('../../../../projector/src/projector');
+    const { loadProjectorConfig } = built('projector', 'config');
+    const { startProjector } = built('projector', 'projector');
     return startProjector({ config: loadProjectorConfig(process.env) });
   },
 };

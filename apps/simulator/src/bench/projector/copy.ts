@@ -31,13 +31,27 @@ abstract class CopySubmittable {
   }
 
   protected abstract result(): Buffer;
-  handleCommandComplete(): void {}
-  handleRowDescription(): void {}
-  handleDataRow(): void {}
-  handleEmptyQuery(): void {}
-  handlePortalSuspended(): void {}
-  handleCopyData(_message: { chunk: Buffer }): void {}
-  handleCopyInResponse(_connection: PgConnection): void {}
+  handleCommandComplete(): void {
+    // no rows in a COPY
+  }
+  handleRowDescription(): void {
+    // no rows in a COPY
+  }
+  handleDataRow(): void {
+    // no rows in a COPY
+  }
+  handleEmptyQuery(): void {
+    // no rows in a COPY
+  }
+  handlePortalSuspended(): void {
+    // no rows in a COPY
+  }
+  handleCopyData(_message: { chunk: Buffer }): void {
+    // only CopyOut receives data
+  }
+  handleCopyInResponse(_connection: PgConnection): void {
+    // only CopyIn sends data
+  }
 }
 
 class CopyOut extends CopySubmittable {
