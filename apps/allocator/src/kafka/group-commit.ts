@@ -7,6 +7,9 @@ export interface ShardTopics {
   shard: number;
 }
 
+/** Well under the broker's 1 MB message.max.bytes: events are a few hundred bytes each. */
+export const MAX_EVENTS_PER_TRANSACTION = 500;
+
 /** What waiting requests get when their transaction failed: the answer was never durable. */
 export class CommitRefusedError extends Error {
   constructor(override readonly cause: Error) {
@@ -35,7 +38,13 @@ export interface CommitStats {
  * epoch is gone.
  */
 export class GroupCommitWriter {
-  private batch = new Batch();
+  /**
+   * Decisions waiting for a transaction, oldest first. A batch is closed at
+   * MAX_EVENTS_PER_TRANSACTION so one big burst (a clock move expiring
+   * thousands of sessions, a restart after downtime at peak) becomes several
+   * transactions instead of one request over the broker's message.max.bytes.
+   */
+  private readonly pending: Batch[] = [new Batch()];
   private flushing = false;
   private failure: Error | null = null;
   readonly stats: CommitStats = { transactions: 0, events: 0, lastBatchSize: 0 };
@@ -53,7 +62,11 @@ export class GroupCommitWriter {
 
   append(events: CallpoolEvent[], offsets?: TransactionOffsets): Promise<void> {
     if (this.failure) return Promise.reject(new CommitRefusedError(this.failure));
-    const batch = this.batch;
+    let batch = this.pending[this.pending.length - 1];
+    if (batch.size() >= MAX_EVENTS_PER_TRANSACTION) {
+      batch = new Batch();
+      this.pending.push(batch);
+    }
     for (const event of events) (event.type === 'PageViewed' ? batch.webEvents : batch.allocations).push(event);
     if (offsets) batch.addOffsets(offsets);
     if (!this.flushing) {
@@ -64,9 +77,9 @@ export class GroupCommitWriter {
   }
 
   private async flush(): Promise<void> {
-    while (!this.batch.isEmpty()) {
-      const batch = this.batch;
-      this.batch = new Batch();
+    while (!this.pending[0].isEmpty()) {
+      const batch = this.pending.shift() as Batch;
+      if (this.pending.length === 0) this.pending.push(new Batch());
       const t0 = performance.now();
       try {
         await this.writer.commit(
@@ -93,7 +106,7 @@ export class GroupCommitWriter {
     this.failure = error;
     const refused = new CommitRefusedError(error);
     batch.settle(refused);
-    this.batch.settle(refused);
+    for (const waiting of this.pending) waiting.settle(refused);
     this.onFailure(error);
   }
 }
@@ -114,6 +127,10 @@ class Batch {
     // A batch nobody appended to can be rejected without an unhandled rejection.
     done.catch(() => undefined);
     this.done = done;
+  }
+
+  size(): number {
+    return this.allocations.length + this.webEvents.length;
   }
 
   isEmpty(): boolean {

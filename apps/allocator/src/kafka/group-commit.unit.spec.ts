@@ -1,65 +1,47 @@
-import { CallpoolEvent } from '@callpool/contracts';
-import type { OutgoingEvents, TransactionalEventWriter, TransactionOffsets } from '@callpool/kafka';
-import { CommitRefusedError, GroupCommitWriter } from './group-commit';
+import { CallpoolEvent, newEvent } from '@callpool/contracts';
+import { OutgoingEvents, TransactionalEventWriter } from '@callpool/kafka';
+import { GroupCommitWriter, MAX_EVENTS_PER_TRANSACTION } from './group-commit';
 
-/** A transactional writer whose commits the spec finishes by hand. */
-class ManualCommits {
-  readonly commits: Array<{ batches: OutgoingEvents[]; offsets?: TransactionOffsets; finish: (error?: Error) => void }> = [];
-  commit(batches: OutgoingEvents[], offsets?: TransactionOffsets): Promise<void> {
-    return new Promise((resolve, reject) => this.commits.push({ batches, offsets, finish: (error) => (error ? reject(error) : resolve()) }));
+/** Records what each transaction would carry; commits take a turn of the event loop, like Kafka's. */
+class RecordingWriter {
+  readonly transactions: number[] = [];
+  async commit(batches: OutgoingEvents[]): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    this.transactions.push(batches.reduce((sum, b) => sum + b.events.length, 0));
   }
 }
 
-const event = (type: 'NumberCooledDown' | 'PageViewed', id: string) => ({ id, type }) as unknown as CallpoolEvent;
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-const topics = { allocations: 'a', webEvents: 'w', shard: 2 };
+const expiry = (n: number): CallpoolEvent =>
+  newEvent('NumberCooledDown', { number: `+1555${String(n).padStart(7, '0')}` }, { occurredAt: new Date(0), metadata: { producer: 'test' } });
 
 describe('GroupCommitWriter', () => {
-  it('puts everything appended while a transaction commits into the next one, and answers each append only after its commit', async () => {
-    const kafka = new ManualCommits();
-    const writer = new GroupCommitWriter(kafka as unknown as TransactionalEventWriter, topics, () => undefined);
-    const settled: string[] = [];
-    void writer.append([event('NumberCooledDown', '1')]).then(() => settled.push('1'));
-    await tick();
-    void writer.append([event('NumberCooledDown', '2')]).then(() => settled.push('2'));
-    void writer.append([event('PageViewed', '3')]).then(() => settled.push('3'));
-    expect(kafka.commits).toHaveLength(1);
-    kafka.commits[0].finish();
-    await tick();
-    expect(settled).toEqual(['1']);
-    expect(kafka.commits).toHaveLength(2);
-    expect(kafka.commits[1].batches.map((b) => [b.topic, b.partition, b.events.map((e) => e.id)])).toEqual([
-      ['a', 2, ['2']],
-      ['w', undefined, ['3']],
-    ]);
-    kafka.commits[1].finish();
-    await tick();
-    expect(settled).toEqual(['1', '2', '3']);
+  it('splits a burst bigger than one transaction may carry, keeping each decision whole', async () => {
+    const recording = new RecordingWriter();
+    const writer = new GroupCommitWriter(recording as unknown as TransactionalEventWriter, { allocations: 'a', webEvents: 'w', shard: 0 }, () => undefined);
+    // A clock move that expires 3 000 sessions: 30 decisions of 100 events, appended in one tick.
+    const decisions = Array.from({ length: 30 }, (_, d) => Array.from({ length: 100 }, (_, i) => expiry(d * 100 + i)));
+    await Promise.all(decisions.map((events) => writer.append(events)));
+    expect(recording.transactions.reduce((a, b) => a + b, 0)).toBe(3000);
+    expect(Math.max(...recording.transactions)).toBeLessThanOrEqual(MAX_EVENTS_PER_TRANSACTION);
+    expect(recording.transactions.every((size) => size % 100 === 0)).toBe(true);
   });
 
-  it('commits consumer offsets with the events, keeping the furthest offset per partition', async () => {
-    const kafka = new ManualCommits();
-    const writer = new GroupCommitWriter(kafka as unknown as TransactionalEventWriter, topics, () => undefined);
-    const at = (offset: string) => ({ consumerGroupId: 'g', topics: [{ topic: 'calls', partitions: [{ partition: 0, offset }] }] });
-    void writer.append([], at('5'));
-    void writer.append([event('NumberCooledDown', '1')], at('9'));
-    void writer.append([], at('7'));
-    await tick();
-    expect(kafka.commits[0].offsets).toEqual(at('9'));
+  it('still groups the requests that arrive while a transaction commits', async () => {
+    const recording = new RecordingWriter();
+    const writer = new GroupCommitWriter(recording as unknown as TransactionalEventWriter, { allocations: 'a', webEvents: 'w', shard: 0 }, () => undefined);
+    await Promise.all(Array.from({ length: 50 }, (_, n) => writer.append([expiry(n)])));
+    expect(recording.transactions).toEqual([50]);
   });
 
-  it('refuses everything after a failed transaction and reports the failure once', async () => {
-    const kafka = new ManualCommits();
+  it('refuses every waiting decision once a transaction failed', async () => {
     const failures: Error[] = [];
-    const writer = new GroupCommitWriter(kafka as unknown as TransactionalEventWriter, topics, (error) => failures.push(error));
-    const first = writer.append([event('NumberCooledDown', '1')]);
-    await tick();
-    const waiting = writer.append([event('NumberCooledDown', '2')]);
-    kafka.commits[0].finish(new Error('INVALID_PRODUCER_EPOCH'));
-    await expect(first).rejects.toBeInstanceOf(CommitRefusedError);
-    await expect(waiting).rejects.toBeInstanceOf(CommitRefusedError);
-    await expect(writer.append([event('NumberCooledDown', '3')])).rejects.toBeInstanceOf(CommitRefusedError);
-    expect(failures.map((e) => e.message)).toEqual(['INVALID_PRODUCER_EPOCH']);
-    expect(kafka.commits).toHaveLength(1);
+    const broken = { commit: async () => Promise.reject(new Error('INVALID_PRODUCER_EPOCH')) };
+    const writer = new GroupCommitWriter(broken as unknown as TransactionalEventWriter, { allocations: 'a', webEvents: 'w', shard: 0 }, (e) => failures.push(e));
+    const first = writer.append(Array.from({ length: 600 }, (_, n) => expiry(n)));
+    const second = writer.append([expiry(9999)]);
+    await expect(first).rejects.toThrow(/not committed/);
+    await expect(second).rejects.toThrow(/not committed/);
+    await expect(writer.append([expiry(1)])).rejects.toThrow(/not committed/);
+    expect(failures).toHaveLength(1);
   });
 });
