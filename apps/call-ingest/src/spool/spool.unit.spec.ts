@@ -35,6 +35,19 @@ describe('Spool', () => {
     await second.close();
   });
 
+  it('republishes from the oldest retained record when a crash tore the cursor (it is written without fsync)', async () => {
+    const first = await Spool.open({ dir });
+    for (let i = 0; i < 3; i++) await first.append(completed(`CA${i}`));
+    await first.markPublished(2);
+    await first.close();
+    await fs.writeFile(join(dir, 'published.json'), '{"se');
+
+    const reopened = await Spool.open({ dir });
+    expect(reopened.pending(10).map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect((await reopened.append(completed('CA3'))).seq).toBe(4);
+    await reopened.close();
+  });
+
   it('drops a torn last line left by a crash mid-write and keeps the rest', async () => {
     const spool = await Spool.open({ dir });
     await spool.append(completed('CA1'));
