@@ -26,6 +26,9 @@ export class ServiceKitModule {
             name: options.service,
             level: options.logLevel,
             autoLogging: false,
+            // Bind only the request id to each request's logger: serialising
+            // the whole request per call cost ~4% of the allocator's CPU.
+            quietReqLogger: true,
             redact: ['req.headers.authorization', 'req.headers["x-twilio-signature"]'],
           },
         }),
