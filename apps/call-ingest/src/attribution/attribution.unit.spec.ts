@@ -89,6 +89,18 @@ describe('attributeCall', () => {
     });
   });
 
+  it('forgets a sold listing’s listing-level number once released, also when it is bought back and shown to a visitor', () => {
+    const standard = event('ListingRegistered', { listingId: 'L-2', dealerId: 'D-2', forwardTo: '+15557650002', tier: 'standard' });
+    const bought = event('NumberProvisioned', { number: '+15550000001', sid: 'PN1' });
+    const assigned = event('ListingNumberAssigned', { listingId: 'L-2', dealerId: 'D-2', number: '+15550000001' });
+    const sold = event('ListingSold', { listingId: 'L-2' }, 10);
+    const released = event('NumberReleased', { number: '+15550000001', sid: 'PN1', reason: 'listing_sold' }, 20);
+    expect(attributeCall(given(standard, bought, assigned, sold, released), '+15550000001', at(30), policy).attribution).toBe('none');
+    const boughtBack = event('NumberProvisioned', { number: '+15550000001', sid: 'PN2' }, 40);
+    const view = given(listing, standard, bought, assigned, sold, released, boughtBack, displayed);
+    expect(attributeCall(view, '+15550000001', at(50), policy)).toMatchObject({ attribution: 'visitor', visitorId: 'v-1', listingId: 'L-1', routedTo: '+15557654321' });
+  });
+
   it('follows a forwardTo change of the listing', () => {
     const moved = event('ListingRegistered', { listingId: 'L-1', dealerId: 'D-1', forwardTo: '+15557650777', tier: 'premium' });
     expect(attributeCall(given(listing, provisioned, displayed, moved), '+15550000001', at(1), policy).routedTo).toBe('+15557650777');

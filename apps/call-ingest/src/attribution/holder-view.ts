@@ -62,6 +62,8 @@ export function applyEvent(view: HolderView, event: CallpoolEvent): void {
       return;
     }
     case 'NumberProvisioned':
+      // A number bought back after a release starts afresh: no longer a sold listing's listing-level number.
+      view.listingNumbers.delete(event.data.number);
       track(view, event.data.number).status = 'available';
       return;
     case 'NumberDisplayed':
@@ -84,6 +86,7 @@ export function applyEvent(view: HolderView, event: CallpoolEvent): void {
       endHolding(view, event.data.number, 'cooling', event.occurredAt, () => true);
       return;
     case 'NumberReleased':
+      view.listingNumbers.delete(event.data.number);
       endHolding(view, event.data.number, 'released', event.occurredAt, () => true);
       return;
     case 'NumberProvisioningFailed':
