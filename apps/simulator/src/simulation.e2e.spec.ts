@@ -17,8 +17,7 @@ import { runSimulation } from './simulation';
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');
 const name = uniqueName('e2e_sim');
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
+const own = {
   CALLPOOL_CLOCK: 'manual',
   CALLPOOL_RUN_DIR: join(root, '.data', name),
   CALLPOOL_TOPIC_PREFIX: `${name}.`,
@@ -37,6 +36,7 @@ const env: NodeJS.ProcessEnv = {
   REPLENISH_INTERVAL_MS: '200',
   LOG_LEVEL: 'warn',
 };
+const env: NodeJS.ProcessEnv = { ...process.env, ...own };
 delete env.TWILIO_API_URL;
 
 /** up()/down() of scripts/lib/stack.mjs are ES modules: run them in a child node. */
@@ -58,11 +58,11 @@ describe('a seeded simulation against the running services', () => {
     }, { timeoutMs: 60_000, what: 'the pool to reach its floor' });
     report = await runSimulation({
       urls: { allocator: 'http://127.0.0.1:13201', callIngest: 'http://127.0.0.1:13202', projector: 'http://127.0.0.1:13203' },
-      databaseUrl: env.DATABASE_URL!,
+      databaseUrl: own.DATABASE_URL,
       schema: 'callpool',
-      adminToken: env.CALLPOOL_ADMIN_TOKEN!,
-      twilioAuthToken: env.TWILIO_AUTH_TOKEN!,
-      publicBaseUrl: env.PUBLIC_BASE_URL!,
+      adminToken: own.CALLPOOL_ADMIN_TOKEN,
+      twilioAuthToken: own.TWILIO_AUTH_TOKEN,
+      publicBaseUrl: own.PUBLIC_BASE_URL,
       model: { seed: 'e2e', startMs: Date.parse('2030-01-07T19:00:00Z'), days: 120 / 1440, visitorsPerDay: 1400, listings: 200, callProbability: 0.2 },
       stepSeconds: 30,
       concurrency: 16,
@@ -73,8 +73,8 @@ describe('a seeded simulation against the running services', () => {
 
   afterAll(async () => {
     await stack('down').catch(() => undefined);
-    await dropDatabase(env.DATABASE_URL!).catch(() => undefined);
-    rmSync(env.CALLPOOL_RUN_DIR!, { recursive: true, force: true });
+    await dropDatabase(own.DATABASE_URL).catch(() => undefined);
+    rmSync(own.CALLPOOL_RUN_DIR, { recursive: true, force: true });
   }, 60_000);
 
   it('counts every call it placed exactly once in Postgres, and every display', () => {

@@ -16,6 +16,19 @@ export interface AttributionRow {
 
 export type AttributionTable = Record<CallCategory | 'all', AttributionRow>;
 
+/** A call during the session or on Pool 2 that did not reach its caller's record: what the simulator knew about it. */
+export interface Anomaly {
+  callSid: string;
+  category: CallCategory;
+  timing: CallTiming;
+  at: string;
+  visitorId: string;
+  listingId: string;
+  dialled: string;
+  shown: { pool: string; at: string; sessionId: string };
+  projected: Pick<ProjectedCall, 'attribution' | 'visitor_id' | 'listing_id'> | null;
+}
+
 /** Visitor-level calls (listing-level ones left out) by when the model timed them. */
 export type TimingTable = Record<CallTiming, AttributionRow>;
 
@@ -34,7 +47,8 @@ export function attributionTable(
   outcomes: readonly CallOutcome[],
   projected: ReadonlyMap<string, ProjectedCall>,
   phones: { dealerPhone: (dealerId: string) => string | undefined; isDealerPhone: (phone: string) => boolean },
-): { byCategory: AttributionTable; byTiming: TimingTable } {
+): { byCategory: AttributionTable; byTiming: TimingTable; anomalies: Anomaly[] } {
+  const anomalies: Anomaly[] = [];
   const table: AttributionTable = { 'in-session': emptyRow(), 'after-session': emptyRow(), 'pool-2': emptyRow(), 'listing-level': emptyRow(), all: emptyRow() };
   const byTiming: TimingTable = { 'in-session': emptyRow(), 'after-session': emptyRow(), 'hours-later': emptyRow(), 'days-later': emptyRow(), repeat: emptyRow() };
   const rightCalls = new Set<string>();
@@ -44,6 +58,7 @@ export function attributionTable(
     if (category === 'pool-2' && outcome.previousCallSid && !rightCalls.has(outcome.previousCallSid)) category = 'after-session';
     const verdict = judge(outcome, row);
     if (verdict === 'rightVisitor') rightCalls.add(outcome.callSid);
+    else if ((category === 'in-session' || category === 'pool-2') && anomalies.length < 20) anomalies.push(anomaly(outcome, category, row));
     const expected = phones.dealerPhone(outcome.dealerId);
     const buckets = [table[category], table.all, ...(category === 'listing-level' ? [] : [byTiming[outcome.timing]])];
     for (const bucket of buckets) {
@@ -59,7 +74,16 @@ export function attributionTable(
     const share = (n: number) => (row.calls === 0 ? 0 : Math.round((n / row.calls) * 10000) / 10000);
     row.shares = { rightVisitor: share(row.rightVisitor), wrongVisitor: share(row.wrongVisitor), unattributed: share(row.unattributed), wrongDealer: share(row.wrongDealer) };
   }
-  return { byCategory: table, byTiming };
+  return { byCategory: table, byTiming, anomalies };
+}
+
+function anomaly(outcome: CallOutcome, category: CallCategory, row: ProjectedCall | undefined): Anomaly {
+  return {
+    callSid: outcome.callSid, category, timing: outcome.timing, at: new Date(outcome.at).toISOString(), visitorId: outcome.visitorId,
+    listingId: outcome.listingId, dialled: outcome.dialled,
+    shown: { pool: outcome.shownPool, at: new Date(outcome.shownAt).toISOString(), sessionId: outcome.shownSessionId },
+    projected: row ? { attribution: row.attribution, visitor_id: row.visitor_id, listing_id: row.listing_id } : null,
+  };
 }
 
 function judge(outcome: CallOutcome, row: ProjectedCall | undefined): 'rightVisitor' | 'wrongVisitor' | 'unattributed' | 'listingLevel' | 'notProjected' {

@@ -21,6 +21,7 @@ export function formatReport(r: SimulationReport, wallSeconds?: number): string 
   for (const [name, row] of Object.entries(r.attribution)) lines.push(formatRow(name, row));
   lines.push(`visitor-level calls by when the visitor called:`);
   for (const [name, row] of Object.entries(r.attributionByTiming)) lines.push(formatRow(name, row));
+  for (const a of r.anomalies) lines.push(`  ! ${a.category} call ${a.callSid} at ${a.at} by ${a.visitorId} on ${a.listingId} to ${a.dialled} (shown ${a.shown.pool} at ${a.shown.at}) → ${JSON.stringify(a.projected)}`);
   lines.push('');
   const p = r.pool;
   lines.push(`pool      rule (DESIGN.md): ${p.rule.visitors} visitors in the busiest 10-min window (${p.rule.windowStart}) × ${p.rule.listingsPerSession} = ${p.rule.numbers} numbers`);

@@ -1,7 +1,7 @@
 import { busiestWindows, summarise, Traffic, WindowCount } from '../model';
 import { PoolSample } from '../runner/replay';
 import { Truth } from '../runner/truth';
-import { AttributionTable, TimingTable } from './attribution';
+import { Anomaly, AttributionTable, TimingTable } from './attribution';
 import { ProjectedPool } from './projection';
 
 export interface SimulationReport {
@@ -33,6 +33,8 @@ export interface SimulationReport {
   attribution: AttributionTable;
   /** Visitor-level calls by the model's timing (during the session, soon after, hours, days later, repeats). */
   attributionByTiming: TimingTable;
+  /** In-session and Pool 2 calls not put down to their caller (at most 20), for diagnosis. */
+  anomalies: Anomaly[];
   pool: {
     rule: { windowStart: string | null; visitors: number; listingsPerSession: number; numbers: number };
     peakOwned: number;
@@ -54,7 +56,7 @@ export interface ReportInputs {
   traffic: Traffic;
   truth: Truth;
   samples: readonly PoolSample[];
-  attribution: { byCategory: AttributionTable; byTiming: TimingTable };
+  attribution: { byCategory: AttributionTable; byTiming: TimingTable; anomalies: Anomaly[] };
   projectedCalls: number;
   duplicateCalls: number;
   projectedPool: ProjectedPool;
@@ -87,6 +89,7 @@ export function buildReport(inputs: ReportInputs): SimulationReport {
     },
     attribution: inputs.attribution.byCategory,
     attributionByTiming: inputs.attribution.byTiming,
+    anomalies: inputs.attribution.anomalies,
     pool: {
       rule: { windowStart: busiest ? new Date(busiest.windowStart).toISOString() : null, visitors: busiest?.visitors ?? 0, listingsPerSession: inputs.ruleListingsPerSession, numbers: ruleNumbers },
       peakOwned,

@@ -32,7 +32,7 @@ export async function playCall(driver: CallDriver, truth: Truth, call: CallActio
   if (done.status >= 300) throw new ServiceError(`status callback for ${call.callSid}: ${done.status}`, done.status);
   truth.recordCall({
     callSid: call.callSid, at: call.at, category, timing: call.timing, visitorId: call.visitorId, sessionId: call.sessionId,
-    listingId: call.listingId, dealerId: call.dealerId, dialled: shown.number, rang: placed.dial?.number ?? null, shownPool: shown.pool,
+    listingId: call.listingId, dealerId: call.dealerId, dialled: shown.number, rang: placed.dial?.number ?? null, shownPool: shown.pool, shownAt: shown.at, shownSessionId: shown.sessionId,
     ...(previousCallSid ? { previousCallSid } : {}),
   });
 }

@@ -26,6 +26,8 @@ export interface CallOutcome {
   /** The phone the TwiML rang. */
   rang: string | null;
   shownPool: DisplayPool;
+  shownAt: number;
+  shownSessionId: string;
   /** For a Pool 2 call known only from an earlier call on the same number: that call (Pool 2 only if it locked the number). */
   previousCallSid?: string;
 }
