@@ -6,6 +6,7 @@
 // (node dist/apps/simulator/src/main.js --help), plus --keep: leave the stack
 // running afterwards (stop it with the command printed).
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ROOT, local, stackEnv } from './lib/env.mjs';
 import { down } from './lib/stack.mjs';
@@ -79,7 +80,11 @@ async function main() {
     code = await runSimulator(env, args);
   } finally {
     if (keep) log(`simulate: stack left running; stop it with: CALLPOOL_RUN_DIR=${env.CALLPOOL_RUN_DIR} npm run down`);
-    else await down(env, { log });
+    else {
+      await down(env, { log });
+      // The spool and view snapshot belong to this run's topics, which nothing will read again.
+      rmSync(env.CALL_INGEST_DATA_DIR, { recursive: true, force: true });
+    }
     log(`simulate: projected history kept in ${env.DATABASE_URL} (capacity plan: DATABASE_URL=${env.DATABASE_URL} npm run plan)`);
   }
   return code;
