@@ -32,7 +32,8 @@ function simulate() {
   const result = spawnSync(process.execPath, [main,
     '--allocator-url', local(env.ALLOCATOR_PORT), '--call-ingest-url', local(env.CALL_INGEST_PORT),
     '--projector-url', local(env.PROJECTOR_PORT), '--database-url', env.DATABASE_URL,
-    '--seed', String(Date.now() % 100000), '--hours', '2', '--visitors-per-day', '2400', '--listings', '60'],
+    '--seed', '1', '--days', '0.05', '--visitors-per-day', '3000', '--listings', '80',
+    '--run-id', `demo${Date.now().toString(36)}`],
     { cwd: ROOT, env, stdio: 'inherit' });
   return result.status === 0;
 }

@@ -43,7 +43,7 @@ export const allocatorEnv = z
     SESSION_IDLE_SECONDS: seconds(600),
     LOCK_DAYS: count(30),
     LISTINGS_PER_SESSION: ratio(5),
-    COOLDOWN_SECONDS: seconds(1800),
+    COOLDOWN_SECONDS: seconds(7200), // chosen from the simulated trade-off in docs/simulation.md
     POOL_FLOOR: z.coerce.number().int().min(0).default(20),
     POOL_MAX: count(500),
     /** Sizing: target = peak sessions per 10-minute window over this many windows × listings per session × this margin. */
