@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { ProjectionTables1767000000001 } from '../migrations/1767000000001-projection-tables';
 import { AnalystViews1767000000002 } from '../migrations/1767000000002-analyst-views';
 import { analystRoleMigration, AnalystRoleSettings, ensureRole } from '../migrations/1767000000003-analyst-role';
+import { DisplayOverflowReason1767000000004 } from '../migrations/1767000000004-display-overflow-reason';
 import { quoteIdent } from './connection';
 
 export interface MigrationTarget extends AnalystRoleSettings {
@@ -15,14 +16,16 @@ export interface MigrationTarget extends AnalystRoleSettings {
  * migrations table lives in that schema too, so a rebuilt schema carries its
  * own history through the swap.
  */
-export async function migrateSchema(target: MigrationTarget): Promise<string[]> {
+export async function migrateSchema(target: MigrationTarget, { releasedUpTo }: { releasedUpTo?: number } = {}): Promise<string[]> {
+  const migrations = [ProjectionTables1767000000001, AnalystViews1767000000002, analystRoleMigration(target), DisplayOverflowReason1767000000004];
   const dataSource = new DataSource({
     type: 'postgres',
     url: target.databaseUrl,
     schema: target.schema,
     // Raw SQL in the migrations names no schema: search_path puts it in the target.
     extra: { options: `-c search_path=${target.schema},public`, max: 1 },
-    migrations: [ProjectionTables1767000000001, AnalystViews1767000000002, analystRoleMigration(target)],
+    // `releasedUpTo` plays an older release (tests of upgrades); applied migrations are never edited.
+    migrations: migrations.slice(0, releasedUpTo ?? migrations.length),
     migrationsTableName: 'projector_migrations',
     migrationsTransactionMode: 'each',
     logging: false,

@@ -67,8 +67,7 @@ const visits = [
   `CREATE TABLE displays (
      event_id text PRIMARY KEY, number text NOT NULL, pool text NOT NULL, attribution text NOT NULL,
      visitor_id text NOT NULL, session_id text NOT NULL, listing_id text NOT NULL, dealer_id text,
-     displayed_at timestamptz NOT NULL, expires_at timestamptz, assignment_started boolean NOT NULL,
-     overflow_reason text)`,
+     displayed_at timestamptz NOT NULL, expires_at timestamptz, assignment_started boolean NOT NULL)`,
   `CREATE INDEX displays_listing_visitor ON displays (listing_id, visitor_id)`,
   `CREATE INDEX displays_session ON displays (session_id)`,
   `CREATE INDEX displays_at ON displays (displayed_at)`,
