@@ -5,15 +5,21 @@
 // stretch of traffic with its report (or a scripted demo), prints where to
 // look, and on Ctrl-C stops what it started.
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { ROOT, local, stackEnv } from './lib/env.mjs';
 import { down, up } from './lib/stack.mjs';
 import { scriptedDemo } from './lib/demo.mjs';
 
-const { env, defaulted } = stackEnv({ CALLPOOL_CLOCK: 'manual', ...process.env });
+// The demo's evening peak needs room: a 2-hour cool-down keeps recent numbers out of reuse.
+const { env, defaulted } = stackEnv({ CALLPOOL_CLOCK: 'manual', POOL_MAX: '3000', REPLENISH_INTERVAL_MS: '200', ...process.env });
 let started = { startedNow: [], infraStarted: [] };
+let simulation;
+let stopping = false;
 
 async function stop() {
+  if (stopping) return;
+  stopping = true;
+  simulation?.kill('SIGINT');
   console.log('\ncallpool: stopping what npm start started');
   await down(env, { only: [...started.startedNow, ...started.infraStarted] });
   process.exit(0);
@@ -26,22 +32,38 @@ async function clockIsManual() {
   return response?.status === 200;
 }
 
-function simulate() {
+/**
+ * The demo plays the evening peak (19:00 UTC on the day after the services'
+ * clocks), so a couple of simulated hours show the pool working hard.
+ */
+async function eveningPeak() {
+  const ports = [env.ALLOCATOR_PORT, env.CALL_INGEST_PORT, env.PROJECTOR_PORT];
+  const clocks = await Promise.all(ports.map(async (port) => Date.parse((await (await fetch(`${local(port)}/internal/clock`)).json()).now)));
+  const day = new Date(Math.max(...clocks));
+  day.setUTCHours(24, 0, 0, 0);
+  return new Date(day.getTime() + 19 * 3600 * 1000).toISOString();
+}
+
+/** Runs the simulator in a child process (Ctrl-C must reach us while it runs); resolves to whether it succeeded. */
+async function simulate() {
   const main = `${ROOT}/dist/apps/simulator/src/main.js`;
   if (!existsSync(main)) return false;
-  const result = spawnSync(process.execPath, [main,
+  const start = await eveningPeak();
+  simulation = spawn(process.execPath, [main,
     '--allocator-url', local(env.ALLOCATOR_PORT), '--call-ingest-url', local(env.CALL_INGEST_PORT),
     '--projector-url', local(env.PROJECTOR_PORT), '--database-url', env.DATABASE_URL,
-    '--seed', '1', '--days', '0.05', '--visitors-per-day', '3000', '--listings', '80',
+    '--seed', '1', '--start', start, '--days', '0.08', '--visitors-per-day', '4000', '--listings', '150',
     '--run-id', `demo${Date.now().toString(36)}`],
     { cwd: ROOT, env, stdio: 'inherit' });
-  return result.status === 0;
+  return new Promise((resolve) => simulation.on('exit', (code) => resolve(code === 0)));
 }
 
 try {
   console.log('callpool: starting (Kafka, Postgres, Twilio stand-in, allocator, call-ingest, projector)');
   started = await up(env);
-  if (!((await clockIsManual()) && simulate())) await scriptedDemo(env);
+  const simulated = (await clockIsManual()) && (await simulate());
+  if (stopping) await new Promise(() => undefined); // stop() exits the process
+  if (!simulated) await scriptedDemo(env);
   console.log(`
 == where to look
   allocator     ${local(env.ALLOCATOR_PORT)}/v1/pool   ${local(env.ALLOCATOR_PORT)}/metrics

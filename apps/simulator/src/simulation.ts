@@ -94,7 +94,7 @@ async function report(
   const { traffic, truth } = run;
   const db = await connect(config.databaseUrl, config.schema);
   try {
-    await waitForProjection(db, { calls: truth.calls.length, displays: truth.counts.displays, pageViews: truth.counts.pageViews }, {
+    await waitForProjection(db, { runId: run.runId, callSids: truth.calls.map((c) => c.callSid), displays: truth.counts.displays, pageViews: truth.counts.pageViews }, {
       onWait: (detail) => run.progress({ phase: 'projecting', simulatedAt: traffic.endMs, fraction: 1, poolOwned: run.replayer.samples.at(-1)?.total ?? 0, detail }),
     });
     const calls = await readCalls(db);

@@ -48,18 +48,20 @@ FROM activity GROUP BY 1 ORDER BY visitors DESC, window_start LIMIT $1`;
  */
 export async function waitForProjection(
   db: Client,
-  expected: { calls: number; displays: number; pageViews: number },
+  expected: { runId: string; callSids: string[]; displays: number; pageViews: number },
   { timeoutMs = 180_000, onWait }: { timeoutMs?: number; onWait?: (seen: string) => void } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // Only this run's rows (its ids all start with the run id): a shared database holds earlier runs too.
     const { rows } = await db.query(`
-      SELECT (SELECT count(*) FROM calls WHERE status IS NOT NULL)::integer AS calls,
-             (SELECT COALESCE(sum(displays), 0) FROM listing_performance)::integer AS displays,
-             (SELECT count(*) FROM page_views)::integer AS page_views`);
+      SELECT (SELECT count(*) FROM calls WHERE status IS NOT NULL AND call_sid = ANY($1))::integer AS calls,
+             (SELECT COALESCE(sum(displays), 0) FROM listing_performance WHERE listing_id LIKE $2)::integer AS displays,
+             (SELECT count(*) FROM page_views WHERE session_id LIKE $2)::integer AS page_views`,
+      [expected.callSids, `${expected.runId}-%`]);
     const seen = rows[0] as { calls: number; displays: number; page_views: number };
-    const status = `calls ${seen.calls}/${expected.calls}, displays ${seen.displays}/${expected.displays}, page views ${seen.page_views}/${expected.pageViews}`;
-    if (seen.calls >= expected.calls && seen.displays >= expected.displays && seen.page_views >= expected.pageViews) return;
+    const status = `calls ${seen.calls}/${expected.callSids.length}, displays ${seen.displays}/${expected.displays}, page views ${seen.page_views}/${expected.pageViews}`;
+    if (seen.calls >= expected.callSids.length && seen.displays >= expected.displays && seen.page_views >= expected.pageViews) return;
     if (Date.now() > deadline) throw new Error(`the projector has not caught up after ${timeoutMs / 1000} s: ${status}`);
     onWait?.(status);
     await new Promise((resolve) => setTimeout(resolve, 500));
