@@ -9,12 +9,33 @@ function boundaries({ inSpecs }) {
   return {
     enforceBuildableLibDependency: false,
     depConstraints: [
-      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [...testing], bannedExternalImports: inSpecs ? [] : infrastructure },
-      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts', ...testing], bannedExternalImports: inSpecs ? [] : infrastructure },
-      { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...testing], bannedExternalImports: inSpecs ? [] : infrastructure.filter((p) => p !== '@nestjs/*') },
-      { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:adapter', ...testing] },
-      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:adapter', 'type:testing'] },
-      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:util', 'type:adapter', 'type:testing'] },
+      {
+        sourceTag: 'type:contracts',
+        onlyDependOnLibsWithTags: [...testing],
+        bannedExternalImports: inSpecs ? [] : infrastructure,
+      },
+      {
+        sourceTag: 'type:domain',
+        onlyDependOnLibsWithTags: ['type:contracts', ...testing],
+        bannedExternalImports: inSpecs ? [] : infrastructure,
+      },
+      {
+        sourceTag: 'type:util',
+        onlyDependOnLibsWithTags: ['type:util', ...testing],
+        bannedExternalImports: inSpecs ? [] : infrastructure.filter((p) => p !== '@nestjs/*'),
+      },
+      {
+        sourceTag: 'type:adapter',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:adapter', ...testing],
+      },
+      {
+        sourceTag: 'type:testing',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:adapter', 'type:testing'],
+      },
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:util', 'type:adapter', 'type:testing'],
+      },
     ],
   };
 }

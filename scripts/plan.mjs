@@ -9,5 +9,8 @@ import { ROOT } from './lib/env.mjs';
 // Built here rather than with stack.mjs' build(): that prints to stdout, which is the plan's (--json).
 const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
 if (built.status !== 0) process.exit(built.status ?? 1);
-const result = spawnSync(process.execPath, ['dist/apps/simulator/src/plan.js', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['dist/apps/simulator/src/plan.js', ...process.argv.slice(2)], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

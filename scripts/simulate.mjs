@@ -14,7 +14,10 @@ import { down } from './lib/stack.mjs';
 /** Allocator and call-ingest settings a caller may tune through the environment (e.g. COOLDOWN_SECONDS=900). */
 const SIM_DEFAULTS = { POOL_MAX: '5000', REPLENISH_INTERVAL_MS: '200', LOG_LEVEL: 'warn' };
 
-export function simulationEnv(base = process.env, { seed = '1', label = Date.now().toString(36), portBase = 3100 } = {}) {
+export function simulationEnv(
+  base = process.env,
+  { seed = '1', label = Date.now().toString(36), portBase = 3100 } = {},
+) {
   const runDir = resolve(ROOT, '.data/sim-run');
   const database = `callpool_sim_${label}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
   const server = new URL(base.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/callpool');
@@ -39,7 +42,7 @@ export function simulationEnv(base = process.env, { seed = '1', label = Date.now
 function seedOf(args) {
   const at = args.findIndex((a) => a === '--seed' || a.startsWith('--seed='));
   if (at < 0) return '1';
-  return args[at].includes('=') ? args[at].split('=')[1] : args[at + 1] ?? '1';
+  return args[at].includes('=') ? args[at].split('=')[1] : (args[at + 1] ?? '1');
 }
 
 /**
@@ -50,15 +53,32 @@ function upQuietly(env) {
   const code = `const { up } = await import('./scripts/lib/stack.mjs');
     await up(process.env, { log: (line) => process.stderr.write(line + '\\n') });`;
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, env, stdio: ['ignore', 2, 2] });
-    child.on('exit', (status) => (status === 0 ? done() : fail(new Error(`bringing the simulation stack up failed (exit ${status})`))));
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 2, 2],
+    });
+    child.on('exit', (status) =>
+      status === 0 ? done() : fail(new Error(`bringing the simulation stack up failed (exit ${status})`)),
+    );
   });
 }
 
 function runSimulator(env, args) {
-  const urls = ['--allocator-url', local(env.ALLOCATOR_PORT), '--call-ingest-url', local(env.CALL_INGEST_PORT), '--projector-url', local(env.PROJECTOR_PORT)];
+  const urls = [
+    '--allocator-url',
+    local(env.ALLOCATOR_PORT),
+    '--call-ingest-url',
+    local(env.CALL_INGEST_PORT),
+    '--projector-url',
+    local(env.PROJECTOR_PORT),
+  ];
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/apps/simulator/src/main.js', ...urls, ...args], { cwd: ROOT, env, stdio: 'inherit' });
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', 'dist/apps/simulator/src/main.js', ...urls, ...args],
+      { cwd: ROOT, env, stdio: 'inherit' },
+    );
     child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0)));
   });
 }
@@ -73,7 +93,9 @@ async function main() {
   }
   const env = simulationEnv(process.env, { seed: seedOf(args) });
   const log = (line) => process.stderr.write(`${line}\n`);
-  log(`simulate: a stack of its own (manual clocks, ports ${env.ALLOCATOR_PORT}-${env.TWILIO_STANDIN_PORT}, topics ${env.CALLPOOL_TOPIC_PREFIX}*, database ${new URL(env.DATABASE_URL).pathname.slice(1)})`);
+  log(
+    `simulate: a stack of its own (manual clocks, ports ${env.ALLOCATOR_PORT}-${env.TWILIO_STANDIN_PORT}, topics ${env.CALLPOOL_TOPIC_PREFIX}*, database ${new URL(env.DATABASE_URL).pathname.slice(1)})`,
+  );
   let code = 1;
   try {
     await upQuietly(env);
@@ -85,7 +107,9 @@ async function main() {
       // The spool and view snapshot belong to this run's topics, which nothing will read again.
       rmSync(env.CALL_INGEST_DATA_DIR, { recursive: true, force: true });
     }
-    log(`simulate: projected history kept in ${env.DATABASE_URL} (capacity plan: DATABASE_URL=${env.DATABASE_URL} npm run plan)`);
+    log(
+      `simulate: projected history kept in ${env.DATABASE_URL} (capacity plan: DATABASE_URL=${env.DATABASE_URL} npm run plan)`,
+    );
   }
   return code;
 }

@@ -11,7 +11,12 @@ import { down, up } from './lib/stack.mjs';
 import { scriptedDemo } from './lib/demo.mjs';
 
 // The demo's evening peak needs room: a 2-hour cool-down keeps recent numbers out of reuse.
-const { env, defaulted } = stackEnv({ CALLPOOL_CLOCK: 'manual', POOL_MAX: '3000', REPLENISH_INTERVAL_MS: '200', ...process.env });
+const { env, defaulted } = stackEnv({
+  CALLPOOL_CLOCK: 'manual',
+  POOL_MAX: '3000',
+  REPLENISH_INTERVAL_MS: '200',
+  ...process.env,
+});
 let started = { startedNow: [], infraStarted: [] };
 let simulation;
 let stopping = false;
@@ -38,7 +43,9 @@ async function clockIsManual() {
  */
 async function eveningPeak() {
   const ports = [env.ALLOCATOR_PORT, env.CALL_INGEST_PORT, env.PROJECTOR_PORT];
-  const clocks = await Promise.all(ports.map(async (port) => Date.parse((await (await fetch(`${local(port)}/internal/clock`)).json()).now)));
+  const clocks = await Promise.all(
+    ports.map(async (port) => Date.parse((await (await fetch(`${local(port)}/internal/clock`)).json()).now)),
+  );
   const day = new Date(Math.max(...clocks));
   day.setUTCHours(24, 0, 0, 0);
   return new Date(day.getTime() + 19 * 3600 * 1000).toISOString();
@@ -49,12 +56,33 @@ async function simulate() {
   const main = `${ROOT}/dist/apps/simulator/src/main.js`;
   if (!existsSync(main)) return false;
   const start = await eveningPeak();
-  simulation = spawn(process.execPath, [main,
-    '--allocator-url', local(env.ALLOCATOR_PORT), '--call-ingest-url', local(env.CALL_INGEST_PORT),
-    '--projector-url', local(env.PROJECTOR_PORT), '--database-url', env.DATABASE_URL,
-    '--seed', '1', '--start', start, '--days', '0.08', '--visitors-per-day', '4000', '--listings', '150',
-    '--run-id', `demo${Date.now().toString(36)}`],
-    { cwd: ROOT, env, stdio: 'inherit' });
+  simulation = spawn(
+    process.execPath,
+    [
+      main,
+      '--allocator-url',
+      local(env.ALLOCATOR_PORT),
+      '--call-ingest-url',
+      local(env.CALL_INGEST_PORT),
+      '--projector-url',
+      local(env.PROJECTOR_PORT),
+      '--database-url',
+      env.DATABASE_URL,
+      '--seed',
+      '1',
+      '--start',
+      start,
+      '--days',
+      '0.08',
+      '--visitors-per-day',
+      '4000',
+      '--listings',
+      '150',
+      '--run-id',
+      `demo${Date.now().toString(36)}`,
+    ],
+    { cwd: ROOT, env, stdio: 'inherit' },
+  );
   return new Promise((resolve) => simulation.on('exit', (code) => resolve(code === 0)));
 }
 

@@ -33,20 +33,53 @@ export async function scriptedDemo(env, log = console.log) {
   const premium = `${tag}-L1`;
   const standard = `${tag}-L2`;
   log(`\n== demo ${tag}: two listings, three visitors, one call`);
-  await call('PUT', `${allocator}/v1/listings/${premium}`, { dealerId: `${tag}-D1`, forwardTo: '+15557654321', tier: 'premium' }, env.CALLPOOL_ADMIN_TOKEN);
-  await call('PUT', `${allocator}/v1/listings/${standard}`, { dealerId: `${tag}-D2`, forwardTo: '+15557654322', tier: 'standard' }, env.CALLPOOL_ADMIN_TOKEN);
+  await call(
+    'PUT',
+    `${allocator}/v1/listings/${premium}`,
+    { dealerId: `${tag}-D1`, forwardTo: '+15557654321', tier: 'premium' },
+    env.CALLPOOL_ADMIN_TOKEN,
+  );
+  await call(
+    'PUT',
+    `${allocator}/v1/listings/${standard}`,
+    { dealerId: `${tag}-D2`, forwardTo: '+15557654322', tier: 'standard' },
+    env.CALLPOOL_ADMIN_TOKEN,
+  );
   const shown = {};
   for (const visitor of ['v1', 'v2', 'v3']) {
     for (const listing of [premium, standard]) {
-      const context = { source: visitor === 'v1' ? 'google' : 'facebook', searchTerm: 'used honda civic', landingPage: `/cars/${listing}` };
-      const answer = await call('POST', `${allocator}/v1/displays`, { visitorId: `${tag}-${visitor}`, sessionId: `${tag}-${visitor}-s1`, listingId: listing, context });
+      const context = {
+        source: visitor === 'v1' ? 'google' : 'facebook',
+        searchTerm: 'used honda civic',
+        landingPage: `/cars/${listing}`,
+      };
+      const answer = await call('POST', `${allocator}/v1/displays`, {
+        visitorId: `${tag}-${visitor}`,
+        sessionId: `${tag}-${visitor}-s1`,
+        listingId: listing,
+        context,
+      });
       shown[`${visitor}/${listing}`] = answer.number;
-      log(`  ${visitor} on ${listing.slice(-2)}: ${answer.number}  pool=${answer.pool} attribution=${answer.attribution}`);
+      log(
+        `  ${visitor} on ${listing.slice(-2)}: ${answer.number}  pool=${answer.pool} attribution=${answer.attribution}`,
+      );
     }
   }
-  const driver = new CallDriver({ baseUrl: local(env.CALL_INGEST_PORT), publicBaseUrl: env.PUBLIC_BASE_URL, authToken: env.TWILIO_AUTH_TOKEN, accountSid: env.TWILIO_ACCOUNT_SID });
-  const placed = await driver.fullCall({ from: '+15551230001', to: shown[`v1/${premium}`], answered: true, durationS: 95 });
-  log(`  v1 calls ${shown[`v1/${premium}`]} → call-ingest dials ${placed.dial?.number ?? '(nothing)'} (${placed.callSid})`);
+  const driver = new CallDriver({
+    baseUrl: local(env.CALL_INGEST_PORT),
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    authToken: env.TWILIO_AUTH_TOKEN,
+    accountSid: env.TWILIO_ACCOUNT_SID,
+  });
+  const placed = await driver.fullCall({
+    from: '+15551230001',
+    to: shown[`v1/${premium}`],
+    answered: true,
+    durationS: 95,
+  });
+  log(
+    `  v1 calls ${shown[`v1/${premium}`]} → call-ingest dials ${placed.dial?.number ?? '(nothing)'} (${placed.callSid})`,
+  );
   log(`  pool now: ${JSON.stringify(await call('GET', `${allocator}/v1/pool`))}`);
   await showRows(env, tag, placed.callSid, log);
 }
@@ -55,7 +88,11 @@ async function showRows(env, tag, callSid, log) {
   const deadline = Date.now() + 30000;
   let projected = [];
   while (Date.now() < deadline) {
-    projected = await rows(env.DATABASE_URL, 'select call_sid, tracking_number, listing_id, visitor_id, attribution, confidence, source, status, duration_s, answered from calls where call_sid = $1', [callSid]).catch(() => []);
+    projected = await rows(
+      env.DATABASE_URL,
+      'select call_sid, tracking_number, listing_id, visitor_id, attribution, confidence, source, status, duration_s, answered from calls where call_sid = $1',
+      [callSid],
+    ).catch(() => []);
     if (projected.length && projected[0].status) break;
     await sleep(500);
   }
@@ -63,7 +100,19 @@ async function showRows(env, tag, callSid, log) {
   log('calls:');
   console.table(projected);
   log('tracking_numbers (this demo):');
-  console.table(await rows(env.DATABASE_URL, 'select number, state, pool, visitor_id, listing_id, locked_until from tracking_numbers where listing_id like $1 order by number', [`${tag}%`]));
+  console.table(
+    await rows(
+      env.DATABASE_URL,
+      'select number, state, pool, visitor_id, listing_id, locked_until from tracking_numbers where listing_id like $1 order by number',
+      [`${tag}%`],
+    ),
+  );
   log('visitor_sessions (this demo):');
-  console.table(await rows(env.DATABASE_URL, 'select session_id, source, search_term, listings_viewed from visitor_sessions where session_id like $1 order by session_id', [`${tag}%`]));
+  console.table(
+    await rows(
+      env.DATABASE_URL,
+      'select session_id, source, search_term, listings_viewed from visitor_sessions where session_id like $1 order by session_id',
+      [`${tag}%`],
+    ),
+  );
 }

@@ -9,7 +9,12 @@ import { ROOT, local } from './env.mjs';
 import { portOpen, runScript, runningPid, startDetached, stopProcess, waitHealthy } from './processes.mjs';
 
 export const SERVICES = [
-  { name: 'twilio-standin', script: 'dist/libs/twilio-standin/src/main.js', port: 'TWILIO_STANDIN_PORT', health: '/__standin/state' },
+  {
+    name: 'twilio-standin',
+    script: 'dist/libs/twilio-standin/src/main.js',
+    port: 'TWILIO_STANDIN_PORT',
+    health: '/__standin/state',
+  },
   { name: 'projector', script: 'dist/apps/projector/src/main.js', port: 'PROJECTOR_PORT', health: '/health' },
   { name: 'allocator', script: 'dist/apps/allocator/src/main.js', port: 'ALLOCATOR_PORT', health: '/health' },
   { name: 'call-ingest', script: 'dist/apps/call-ingest/src/main.js', port: 'CALL_INGEST_PORT', health: '/health' },
@@ -52,7 +57,12 @@ export async function up(env, { log = console.log } = {}) {
   build();
   const startedNow = [];
   for (const service of SERVICES) {
-    if (service.name === 'twilio-standin' && env.TWILIO_API_URL && !runningPid(env.CALLPOOL_RUN_DIR, service.name, service.script)) continue;
+    if (
+      service.name === 'twilio-standin' &&
+      env.TWILIO_API_URL &&
+      !runningPid(env.CALLPOOL_RUN_DIR, service.name, service.script)
+    )
+      continue;
     const url = local(env[service.port]);
     if (service.name === 'twilio-standin') env.TWILIO_API_URL = url;
     let pid = runningPid(env.CALLPOOL_RUN_DIR, service.name, service.script);
@@ -63,7 +73,9 @@ export async function up(env, { log = console.log } = {}) {
     // The projector runs its migrations first and the allocator tops up its
     // pool from the stand-in, so each waits for the one before it.
     await waitHealthy(`${url}${service.health}`, { pid, logFile: join(env.CALLPOOL_RUN_DIR, `${service.name}.log`) });
-    log(`  ${service.name.padEnd(15)} ${url}  (pid ${pid}${startedNow.includes(service.name) ? '' : ', already running'})`);
+    log(
+      `  ${service.name.padEnd(15)} ${url}  (pid ${pid}${startedNow.includes(service.name) ? '' : ', already running'})`,
+    );
   }
   return { startedNow, infraStarted: infraNow };
 }

@@ -34,13 +34,23 @@ async function moveClocks(seconds: number): Promise<void> {
 beforeAll(async () => {
   await stack.up();
   // Each manual clock started at its own wall time; line them up on the latest.
-  const clocks = await Promise.all(services.map(async (service) => Date.parse((await http('GET', `${service}/internal/clock`)).body.now)));
+  const clocks = await Promise.all(
+    services.map(async (service) => Date.parse((await http('GET', `${service}/internal/clock`)).body.now)),
+  );
   t0 = Math.max(...clocks);
   await moveClocks(0);
-  for (const [id, tier, forwardTo] of [['L-A', 'premium', '+15557650001'], ['L-B', 'standard', '+15557650002']]) {
-    expect((await http('PUT', `${allocator}/v1/listings/${id}`, { dealerId: `D-${id}`, forwardTo, tier }, token)).status).toBe(200);
+  for (const [id, tier, forwardTo] of [
+    ['L-A', 'premium', '+15557650001'],
+    ['L-B', 'standard', '+15557650002'],
+  ]) {
+    expect(
+      (await http('PUT', `${allocator}/v1/listings/${id}`, { dealerId: `D-${id}`, forwardTo, tier }, token)).status,
+    ).toBe(200);
   }
-  await waitFor(async () => (await pool()).available >= 3 || undefined, { what: 'the pool topped up to its floor', timeoutMs: 30000 });
+  await waitFor(async () => (await pool()).available >= 3 || undefined, {
+    what: 'the pool topped up to its floor',
+    timeoutMs: 30000,
+  });
 }, 200000);
 
 afterAll(() => stack.down(), 90000);
@@ -48,21 +58,39 @@ afterAll(() => stack.down(), 90000);
 it('moves every service clock forward only (204, the same instant 204, earlier 409)', async () => {
   await moveClocks(1);
   await moveClocks(1);
-  for (const service of services) expect((await http('POST', `${service}/internal/clock`, { now: at(0) })).status).toBe(409);
+  for (const service of services)
+    expect((await http('POST', `${service}/internal/clock`, { now: at(0) })).status).toBe(409);
 });
 
 it('keeps a session alive with page views, then expires it at its due time and cools its number', async () => {
   const shown = await display('v-1', 's-1', 'L-A');
   expect(shown.body).toMatchObject({ pool: 'session', attribution: 'visitor', expiresAt: at(61) });
-  const standard = await waitFor(async () => ((await display('v-1', 's-1', 'L-B')).body.pool === 'listing' ? true : undefined), { what: 'the listing-level number' });
+  const standard = await waitFor(
+    async () => ((await display('v-1', 's-1', 'L-B')).body.pool === 'listing' ? true : undefined),
+    { what: 'the listing-level number' },
+  );
   expect(standard).toBe(true);
   await moveClocks(30);
-  expect((await http('POST', `${allocator}/v1/page-views`, { visitorId: 'v-1', sessionId: 's-1', url: '/cars/L-A', action: 'gallery' })).status).toBe(202);
+  expect(
+    (
+      await http('POST', `${allocator}/v1/page-views`, {
+        visitorId: 'v-1',
+        sessionId: 's-1',
+        url: '/cars/L-A',
+        action: 'gallery',
+      })
+    ).status,
+  ).toBe(202);
   await moveClocks(80);
   expect(await pool()).toMatchObject({ displayed: 1, cooling: 0 });
   await moveClocks(100);
   expect(await pool()).toMatchObject({ displayed: 0, cooling: 1 });
-  const expired = await waitFor(async () => (await stack.query<{ expired_at: Date }>(`select expired_at from visitor_sessions where session_id = 's-1'`))[0]?.expired_at ?? undefined, { what: 'the projected expiry' });
+  const expired = await waitFor(
+    async () =>
+      (await stack.query<{ expired_at: Date }>(`select expired_at from visitor_sessions where session_id = 's-1'`))[0]
+        ?.expired_at ?? undefined,
+    { what: 'the projected expiry' },
+  );
   expect(expired.toISOString()).toBe(at(90));
   await moveClocks(211);
   expect(await pool()).toMatchObject({ cooling: 0 });
@@ -94,8 +122,17 @@ it('rings the main line for a number that was never ours', async () => {
   expect(call.dial?.number).toBe('+15550100999');
 });
 
-it('answers overflow with the dealer\'s own number, never an error, when POOL_MAX is reached', async () => {
-  expect((await http('PUT', `${allocator}/v1/listings/L-C`, { dealerId: 'D-C', forwardTo: '+15557650003', tier: 'premium' }, token)).status).toBe(200);
+it("answers overflow with the dealer's own number, never an error, when POOL_MAX is reached", async () => {
+  expect(
+    (
+      await http(
+        'PUT',
+        `${allocator}/v1/listings/L-C`,
+        { dealerId: 'D-C', forwardTo: '+15557650003', tier: 'premium' },
+        token,
+      )
+    ).status,
+  ).toBe(200);
   const answers = await Promise.all(Array.from({ length: 12 }, (_, n) => display(`v-o${n}`, `s-o${n}`, 'L-C')));
   expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
   const overflow = answers.filter((a) => a.body.pool === 'overflow');

@@ -62,52 +62,106 @@ it('answers health on every service once `npm run up` returns', async () => {
 
 it('guards the listing endpoints and validates displays', async () => {
   const listing = { dealerId: 'D-e2e', forwardTo: '+15557654321', tier: 'premium' };
-  const anonymous = await fetch(`${allocator}/v1/listings/L-e2e`, { method: 'PUT', headers: json, body: JSON.stringify(listing) });
+  const anonymous = await fetch(`${allocator}/v1/listings/L-e2e`, {
+    method: 'PUT',
+    headers: json,
+    body: JSON.stringify(listing),
+  });
   expect(anonymous.status).toBe(401);
-  const badPhone = await fetch(`${allocator}/v1/listings/L-e2e`, { method: 'PUT', headers: admin, body: JSON.stringify({ ...listing, forwardTo: '555-1234' }) });
+  const badPhone = await fetch(`${allocator}/v1/listings/L-e2e`, {
+    method: 'PUT',
+    headers: admin,
+    body: JSON.stringify({ ...listing, forwardTo: '555-1234' }),
+  });
   expect(badPhone.status).toBe(400);
   const malformed = await fetch(`${allocator}/v1/displays`, { method: 'POST', headers: json, body: '{"visitorId": ' });
   expect(malformed.status).toBe(400);
   expect(((await malformed.json()) as { error: { code: string } }).error.code).toEqual(expect.any(String));
-  const tooLong = await fetch(`${allocator}/v1/displays`, { method: 'POST', headers: json, body: JSON.stringify({ visitorId: 'v'.repeat(129), sessionId: 's', listingId: 'L-e2e' }) });
+  const tooLong = await fetch(`${allocator}/v1/displays`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ visitorId: 'v'.repeat(129), sessionId: 's', listingId: 'L-e2e' }),
+  });
   expect(tooLong.status).toBe(400);
 });
 
-it('takes a listing, a display and a call through Kafka into the analysts\' tables', async () => {
+it("takes a listing, a display and a call through Kafka into the analysts' tables", async () => {
   const listing = { dealerId: 'D-e2e', forwardTo: '+15557654321', tier: 'premium' };
-  expect((await fetch(`${allocator}/v1/listings/L-e2e`, { method: 'PUT', headers: admin, body: JSON.stringify(listing) })).status).toBe(200);
-  const display = { visitorId: 'v-e2e', sessionId: 's-e2e', listingId: 'L-e2e', context: { source: 'google', searchTerm: 'used civic' } };
-  const shown = await waitFor(async () => {
-    const response = await fetch(`${allocator}/v1/displays`, { method: 'POST', headers: json, body: JSON.stringify(display) });
-    const body = (await response.json()) as DisplayAnswer;
-    return body.pool === 'session' ? body : undefined;
-  }, { what: 'a Pool 1 number (the pool tops up from the stand-in first)' });
-  const again = (await (await fetch(`${allocator}/v1/displays`, { method: 'POST', headers: json, body: JSON.stringify(display) })).json()) as DisplayAnswer;
+  expect(
+    (await fetch(`${allocator}/v1/listings/L-e2e`, { method: 'PUT', headers: admin, body: JSON.stringify(listing) }))
+      .status,
+  ).toBe(200);
+  const display = {
+    visitorId: 'v-e2e',
+    sessionId: 's-e2e',
+    listingId: 'L-e2e',
+    context: { source: 'google', searchTerm: 'used civic' },
+  };
+  const shown = await waitFor(
+    async () => {
+      const response = await fetch(`${allocator}/v1/displays`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify(display),
+      });
+      const body = (await response.json()) as DisplayAnswer;
+      return body.pool === 'session' ? body : undefined;
+    },
+    { what: 'a Pool 1 number (the pool tops up from the stand-in first)' },
+  );
+  const again = (await (
+    await fetch(`${allocator}/v1/displays`, { method: 'POST', headers: json, body: JSON.stringify(display) })
+  ).json()) as DisplayAnswer;
   expect(again.number).toBe(shown.number);
 
-  const rows = await waitFor(async () => {
-    const [number] = await query<{ state: string; pool: number; visitor_id: string }>('select state, pool, visitor_id from tracking_numbers where number = $1', [shown.number]);
-    return number?.state === 'displayed' ? number : undefined;
-  }, { what: 'the display in tracking_numbers', timeoutMs: 30000 });
+  const rows = await waitFor(
+    async () => {
+      const [number] = await query<{ state: string; pool: number; visitor_id: string }>(
+        'select state, pool, visitor_id from tracking_numbers where number = $1',
+        [shown.number],
+      );
+      return number?.state === 'displayed' ? number : undefined;
+    },
+    { what: 'the display in tracking_numbers', timeoutMs: 30000 },
+  );
   expect(rows).toEqual({ state: 'displayed', pool: 1, visitor_id: 'v-e2e' });
-  const [assignment] = await query('select listing_id, pool, ended_at from number_assignments where number = $1', [shown.number]);
+  const [assignment] = await query('select listing_id, pool, ended_at from number_assignments where number = $1', [
+    shown.number,
+  ]);
   expect(assignment).toEqual({ listing_id: 'L-e2e', pool: 1, ended_at: null });
-  const [session] = await query('select visitor_id, source, search_term from visitor_sessions where session_id = $1', ['s-e2e']);
+  const [session] = await query('select visitor_id, source, search_term from visitor_sessions where session_id = $1', [
+    's-e2e',
+  ]);
   expect(session).toEqual({ visitor_id: 'v-e2e', source: 'google', search_term: 'used civic' });
 
   const driver = new CallDriver({ baseUrl: stack.url.callIngest, authToken: env.TWILIO_AUTH_TOKEN });
   const placed = await driver.fullCall({ from: '+15551110000', to: shown.number, answered: true, durationS: 42 });
   expect(placed.dial?.number).toBe('+15557654321');
-  const call = await waitFor(async () => {
-    const [row] = await query<Record<string, unknown>>('select visitor_id, listing_id, attribution, answered, status from calls where call_sid = $1', [placed.callSid]);
-    return row?.status ? row : undefined;
-  }, { what: 'the call in calls', timeoutMs: 30000 });
-  expect(call).toEqual({ visitor_id: 'v-e2e', listing_id: 'L-e2e', attribution: 'visitor', answered: true, status: 'completed' });
+  const call = await waitFor(
+    async () => {
+      const [row] = await query<Record<string, unknown>>(
+        'select visitor_id, listing_id, attribution, answered, status from calls where call_sid = $1',
+        [placed.callSid],
+      );
+      return row?.status ? row : undefined;
+    },
+    { what: 'the call in calls', timeoutMs: 30000 },
+  );
+  expect(call).toEqual({
+    visitor_id: 'v-e2e',
+    listing_id: 'L-e2e',
+    attribution: 'visitor',
+    answered: true,
+    status: 'completed',
+  });
 });
 
 it('`npm run down` stops every process `npm run up` started', async () => {
   await run('npm', ['run', 'down'], { cwd: root, env, timeout: 60000 });
   expect(pidsWhileUp.filter(isAlive)).toEqual([]);
-  const refused = await fetch(`${allocator}/health`).then(() => 'answered', () => 'refused');
+  const refused = await fetch(`${allocator}/health`).then(
+    () => 'answered',
+    () => 'refused',
+  );
   expect(refused).toBe('refused');
 }, 90000);

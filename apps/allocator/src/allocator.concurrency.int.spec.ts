@@ -10,7 +10,11 @@ function percentile(values: number[], p: number): number {
 
 describe('allocator under concurrent displays', () => {
   const world = new AllocatorHarness('alloc_concurrency', {
-    POOL_FLOOR: 520, POOL_MAX: 520, PROVISION_STEP: 100, PROVISION_RATE_PER_MINUTE: 100000, CALLPOOL_CLOCK: 'manual',
+    POOL_FLOOR: 520,
+    POOL_MAX: 520,
+    PROVISION_STEP: 100,
+    PROVISION_RATE_PER_MINUTE: 100000,
+    CALLPOOL_CLOCK: 'manual',
   });
   let client: Client;
 
@@ -70,7 +74,11 @@ describe('allocator under concurrent displays', () => {
           const i = next++;
           const t0 = performance.now();
           // Returning visitors: the same 500 (session, listing) pairs again, so the pool never runs dry.
-          const answer = await client.display(`v-${i % DISPLAYS}`, `s-${i % DISPLAYS}`, `L-${i % DISPLAYS % LISTINGS}`);
+          const answer = await client.display(
+            `v-${i % DISPLAYS}`,
+            `s-${i % DISPLAYS}`,
+            `L-${(i % DISPLAYS) % LISTINGS}`,
+          );
           latencies.push(performance.now() - t0);
           statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         }

@@ -4,7 +4,11 @@ const MIN = 60_000;
 
 describe('allocator session expiry through the manual clock', () => {
   const world = new AllocatorHarness('alloc_expiry', {
-    CALLPOOL_CLOCK: 'manual', SESSION_IDLE_SECONDS: 600, COOLDOWN_SECONDS: 1800, POOL_FLOOR: 2, POOL_MAX: 2,
+    CALLPOOL_CLOCK: 'manual',
+    SESSION_IDLE_SECONDS: 600,
+    COOLDOWN_SECONDS: 1800,
+    POOL_FLOOR: 2,
+    POOL_MAX: 2,
   });
   let client: Client;
   let t0: number;
@@ -20,9 +24,20 @@ describe('allocator session expiry through the manual clock', () => {
 
   it('frees a session’s numbers: displayed → cooling → available, each step at its own due time', async () => {
     const shown = await client.display('v-1', 's-1', 'L-1');
-    expect(shown.body).toEqual(expect.objectContaining({ pool: 'session', expiresAt: new Date(t0 + 10 * MIN).toISOString() }));
+    expect(shown.body).toEqual(
+      expect.objectContaining({ pool: 'session', expiresAt: new Date(t0 + 10 * MIN).toISOString() }),
+    );
     expect((await client.advanceClock(t0 + 5 * MIN)).status).toBe(204);
-    expect((await client.request('POST', '/v1/page-views', { visitorId: 'v-1', sessionId: 's-1', url: '/cars', action: 'search' })).status).toBe(202);
+    expect(
+      (
+        await client.request('POST', '/v1/page-views', {
+          visitorId: 'v-1',
+          sessionId: 's-1',
+          url: '/cars',
+          action: 'search',
+        })
+      ).status,
+    ).toBe(202);
 
     expect((await client.advanceClock(t0 + 14 * MIN)).status).toBe(204);
     expect(await client.pool()).toEqual(expect.objectContaining({ displayed: 1, cooling: 1 })); // s-0 expired at 10 min, s-1 lives on
@@ -31,7 +46,9 @@ describe('allocator session expiry through the manual clock', () => {
 
     // Cooling numbers are not handed to anyone else: overflow, not an error.
     const meanwhile = await client.display('v-2', 's-2', 'L-1');
-    expect(meanwhile.body).toEqual(expect.objectContaining({ pool: 'overflow', number: '+14155550199', attribution: 'none' }));
+    expect(meanwhile.body).toEqual(
+      expect.objectContaining({ pool: 'overflow', number: '+14155550199', attribution: 'none' }),
+    );
 
     expect((await client.advanceClock(t0 + 50 * MIN)).status).toBe(204);
     expect(await client.pool()).toEqual(expect.objectContaining({ displayed: 0, cooling: 0, available: 2 }));
@@ -39,13 +56,19 @@ describe('allocator session expiry through the manual clock', () => {
     expect(later.body.pool).toBe('session');
 
     const log = await world.readTopic('allocations');
-    const ofS1 = log.filter((e) => (e.type === 'SessionExpired' && e.data.sessionId === 's-1') || (e.type === 'NumberCooledDown' && e.data.number === shown.body.number));
+    const ofS1 = log.filter(
+      (e) =>
+        (e.type === 'SessionExpired' && e.data.sessionId === 's-1') ||
+        (e.type === 'NumberCooledDown' && e.data.number === shown.body.number),
+    );
     expect(ofS1.map((e) => [e.type, e.occurredAt])).toEqual([
       ['SessionExpired', new Date(t0 + 15 * MIN).toISOString()],
       ['NumberCooledDown', new Date(t0 + 45 * MIN).toISOString()],
     ]);
     const pageViews = await world.readTopic('webEvents');
-    expect(pageViews.map((e) => [e.type, e.occurredAt])).toEqual([['PageViewed', new Date(t0 + 5 * MIN).toISOString()]]);
+    expect(pageViews.map((e) => [e.type, e.occurredAt])).toEqual([
+      ['PageViewed', new Date(t0 + 5 * MIN).toISOString()],
+    ]);
   });
 
   it('refuses to move the clock back (409)', async () => {
@@ -55,7 +78,12 @@ describe('allocator session expiry through the manual clock', () => {
   it('a restart keeps the session expiry right, page views included', async () => {
     await client.display('v-4', 's-4', 'L-1');
     await client.advanceClock(t0 + 55 * MIN);
-    await client.request('POST', '/v1/page-views', { visitorId: 'v-4', sessionId: 's-4', url: '/cars', action: 'save' });
+    await client.request('POST', '/v1/page-views', {
+      visitorId: 'v-4',
+      sessionId: 's-4',
+      url: '/cars',
+      action: 'save',
+    });
     await client.allocator.close();
     client = await world.start();
     // s-3 (shown at 50 min) ended at 60; s-4 (shown at 50, page view at 55) lives until 65.

@@ -64,26 +64,49 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
     const shard = this.config.ALLOCATOR_SHARD;
     await ensureTopics(this.kafka, prefix, shard + 1);
     this.writer = this.unlessStopping(
-      new TransactionalEventWriter(this.kafka, `${prefix}callpool-allocator-shard-${shard}`, { retry: TRANSACTION_RETRY }),
+      new TransactionalEventWriter(this.kafka, `${prefix}callpool-allocator-shard-${shard}`, {
+        retry: TRANSACTION_RETRY,
+      }),
     );
     await this.writer.connect();
     await this.writer.claim();
-    const topics = { prefix, shard, allocations: topicName('allocations', prefix), webEvents: topicName('webEvents', prefix) };
+    const topics = {
+      prefix,
+      shard,
+      allocations: topicName('allocations', prefix),
+      webEvents: topicName('webEvents', prefix),
+    };
     this.replay = this.unlessStopping(new LogReplay(this.kafka, topics, this.shard));
     await this.replay.rebuild();
-    if (this.clock instanceof ManualClock && this.shard.state.lastEventAt > 0) this.clock.catchUpTo(new Date(this.shard.state.lastEventAt));
-    const commits = this.metrics.histogram('callpool_allocator_commit_seconds', 'Group-commit transaction time', [], [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5]);
-    const sizes = this.metrics.histogram('callpool_allocator_commit_events', 'Events per group-commit transaction', [], [1, 5, 20, 50, 100, 250, 1000]);
+    if (this.clock instanceof ManualClock && this.shard.state.lastEventAt > 0)
+      this.clock.catchUpTo(new Date(this.shard.state.lastEventAt));
+    const commits = this.metrics.histogram(
+      'callpool_allocator_commit_seconds',
+      'Group-commit transaction time',
+      [],
+      [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    );
+    const sizes = this.metrics.histogram(
+      'callpool_allocator_commit_events',
+      'Events per group-commit transaction',
+      [],
+      [1, 5, 20, 50, 100, 250, 1000],
+    );
     const observe = (events: number, seconds: number) => {
       commits.observe(seconds);
       sizes.observe(events);
     };
-    this.unlessStopping(this.shard).goLive(new GroupCommitWriter(this.writer, topics, (error) => this.stopWriting(error), observe));
+    this.unlessStopping(this.shard).goLive(
+      new GroupCommitWriter(this.writer, topics, (error) => this.stopWriting(error), observe),
+    );
     await this.commands.execute(new ExpireDueCommand(this.clock.now()));
-    this.calls = this.unlessStopping(new CallsFeed(this.kafka, topicName('calls', prefix), prefix, shard, this.shard, this.commands));
+    this.calls = this.unlessStopping(
+      new CallsFeed(this.kafka, topicName('calls', prefix), prefix, shard, this.shard, this.commands),
+    );
     await this.calls.start();
     this.unlessStopping(this.replenisher).start();
-    if (this.clock.kind === 'wall') this.expiryTimer = setInterval(() => void this.expireUpTo(this.clock.now()), this.config.EXPIRY_INTERVAL_MS);
+    if (this.clock.kind === 'wall')
+      this.expiryTimer = setInterval(() => void this.expireUpTo(this.clock.now()), this.config.EXPIRY_INTERVAL_MS);
     this.log.log(`shard ${shard} live at ${this.clock.now().toISOString()} (${this.clock.kind} clock)`);
   }
 

@@ -39,7 +39,11 @@ export class AllocatorModule {
           provide: KAFKA,
           useFactory: () =>
             deps.kafka ??
-            createKafka({ brokers: config.KAFKA_BROKERS, clientId: `allocator-${config.ALLOCATOR_SHARD}`, topicPrefix: config.CALLPOOL_TOPIC_PREFIX }),
+            createKafka({
+              brokers: config.KAFKA_BROKERS,
+              clientId: `allocator-${config.ALLOCATOR_SHARD}`,
+              topicPrefix: config.CALLPOOL_TOPIC_PREFIX,
+            }),
         },
         {
           provide: TWILIO_NUMBERS,

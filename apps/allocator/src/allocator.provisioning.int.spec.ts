@@ -3,15 +3,21 @@ import { AllocatorHarness, Client, DEALER_LINE } from './testing/harness';
 
 describe('allocator provisioning against the Twilio stand-in', () => {
   const world = new AllocatorHarness('alloc_provisioning', {
-    CALLPOOL_CLOCK: 'manual', POOL_FLOOR: 4, POOL_MAX: 6, TWILIO_TIMEOUT_MS: 300,
-    PROVISION_BACKOFF_MS: 100, PROVISION_BACKOFF_MAX_MS: 400, REPLENISH_INTERVAL_MS: 100,
+    CALLPOOL_CLOCK: 'manual',
+    POOL_FLOOR: 4,
+    POOL_MAX: 6,
+    TWILIO_TIMEOUT_MS: 300,
+    PROVISION_BACKOFF_MS: 100,
+    PROVISION_BACKOFF_MAX_MS: 400,
+    REPLENISH_INTERVAL_MS: 100,
   });
   let client: Client;
 
   beforeAll(() => world.setUp());
   afterAll(() => world.tearDown());
 
-  const faultedAtLeast = (count: number) => waitFor(() => world.standIn.state().counters.faulted >= count, { what: `${count} faulted Twilio requests` });
+  const faultedAtLeast = (count: number) =>
+    waitFor(() => world.standIn.state().counters.faulted >= count, { what: `${count} faulted Twilio requests` });
 
   it('answers overflow, never an error, while Twilio fails, rate-limits or times out, then tops up', async () => {
     world.standIn.setMode({ mode: 'fail' });
@@ -20,7 +26,9 @@ describe('allocator provisioning against the Twilio stand-in', () => {
     await faultedAtLeast(2);
     const duringFailure = await client.display('v-1', 's-1', 'L-1');
     expect(duringFailure.status).toBe(200);
-    expect(duringFailure.body).toEqual(expect.objectContaining({ pool: 'overflow', number: DEALER_LINE, attribution: 'none' }));
+    expect(duringFailure.body).toEqual(
+      expect.objectContaining({ pool: 'overflow', number: DEALER_LINE, attribution: 'none' }),
+    );
 
     world.standIn.setMode({ mode: 'rate_limit' });
     const before429 = world.standIn.state().counters.faulted;
@@ -32,9 +40,17 @@ describe('allocator provisioning against the Twilio stand-in', () => {
     const slowDisplay = await client.display('v-3', 's-3', 'L-1');
     expect(slowDisplay.status).toBe(200);
     expect(slowDisplay.body.pool).toBe('overflow');
-    await waitFor(async () => (await world.readTopic('allocations')).some((e) => e.type === 'NumberProvisioningFailed' && e.data.kind === 'timeout'), {
-      what: 'a timed-out purchase recorded', timeoutMs: 10000, intervalMs: 300,
-    });
+    await waitFor(
+      async () =>
+        (await world.readTopic('allocations')).some(
+          (e) => e.type === 'NumberProvisioningFailed' && e.data.kind === 'timeout',
+        ),
+      {
+        what: 'a timed-out purchase recorded',
+        timeoutMs: 10000,
+        intervalMs: 300,
+      },
+    );
 
     world.standIn.setMode({ mode: 'ok' });
     await client.waitForAvailable(4);
@@ -43,14 +59,22 @@ describe('allocator provisioning against the Twilio stand-in', () => {
 
     const log = await world.readTopic('allocations');
     const failures = log.filter((e) => e.type === 'NumberProvisioningFailed');
-    expect(new Set(failures.map((e) => e.type === 'NumberProvisioningFailed' && e.data.kind))).toEqual(new Set(['unavailable', 'rate_limited', 'timeout']));
+    expect(new Set(failures.map((e) => e.type === 'NumberProvisioningFailed' && e.data.kind))).toEqual(
+      new Set(['unavailable', 'rate_limited', 'timeout']),
+    );
     const provisioned = log.filter((e) => e.type === 'NumberProvisioned');
     expect(provisioned.length).toBeGreaterThanOrEqual(4);
     expect(provisioned.length).toBeLessThanOrEqual(6);
     // Every number bought is one the stand-in says we own, with call-ingest's webhooks on it.
     const owned = world.standIn.state().owned;
-    for (const e of provisioned) if (e.type === 'NumberProvisioned') expect(owned.map((n) => n.phoneNumber)).toContain(e.data.number);
-    expect(owned[0]).toEqual(expect.objectContaining({ voiceUrl: 'http://127.0.0.1:3002/twilio/voice', statusCallback: 'http://127.0.0.1:3002/twilio/status' }));
+    for (const e of provisioned)
+      if (e.type === 'NumberProvisioned') expect(owned.map((n) => n.phoneNumber)).toContain(e.data.number);
+    expect(owned[0]).toEqual(
+      expect.objectContaining({
+        voiceUrl: 'http://127.0.0.1:3002/twilio/voice',
+        statusCallback: 'http://127.0.0.1:3002/twilio/status',
+      }),
+    );
     const overflowDisplays = log.filter((e) => e.type === 'NumberDisplayed' && e.data.pool === 'overflow');
     expect(overflowDisplays).toHaveLength(3);
   });

@@ -11,11 +11,27 @@ describe('allocator restart', () => {
     for (const listing of ['L-1', 'L-2', 'L-3']) expect((await first.listing(listing)).status).toBe(200);
     expect((await first.listing('L-S', 'standard')).status).toBe(200);
     await first.waitForAvailable(11);
-    const pairs = [['v-1', 's-1', 'L-1'], ['v-1', 's-1', 'L-2'], ['v-2', 's-2', 'L-1'], ['v-3', 's-3', 'L-3'], ['v-4', 's-4', 'L-S']];
+    const pairs = [
+      ['v-1', 's-1', 'L-1'],
+      ['v-1', 's-1', 'L-2'],
+      ['v-2', 's-2', 'L-1'],
+      ['v-3', 's-3', 'L-3'],
+      ['v-4', 's-4', 'L-S'],
+    ];
     const before = await Promise.all(pairs.map(([v, s, l]) => first.display(v, s, l)));
     expect(before.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     expect(before.map((a) => a.body.pool)).toEqual(['session', 'session', 'session', 'session', 'listing']);
-    expect((await first.request('POST', '/v1/page-views', { visitorId: 'v-1', sessionId: 's-1', url: '/cars/L-1', action: 'gallery', listingId: 'L-1' })).status).toBe(202);
+    expect(
+      (
+        await first.request('POST', '/v1/page-views', {
+          visitorId: 'v-1',
+          sessionId: 's-1',
+          url: '/cars/L-1',
+          action: 'gallery',
+          listingId: 'L-1',
+        })
+      ).status,
+    ).toBe(202);
     const poolBefore = await first.pool();
     await first.allocator.close();
 

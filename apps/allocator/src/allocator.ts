@@ -26,7 +26,10 @@ export interface RunningAllocator {
  * background.
  */
 export async function startAllocator(config: AllocatorConfig, options: StartOptions = {}): Promise<RunningAllocator> {
-  const app = await createService(AllocatorModule.forRoot(config, options), { name: 'allocator', port: config.ALLOCATOR_PORT });
+  const app = await createService(AllocatorModule.forRoot(config, options), {
+    name: 'allocator',
+    port: config.ALLOCATOR_PORT,
+  });
   const host = options.host ?? '0.0.0.0';
   await app.listen(options.port ?? config.ALLOCATOR_PORT, host);
   const address = app.getHttpServer().address();

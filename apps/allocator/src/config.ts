@@ -23,7 +23,9 @@ export const allocatorEnv = z
     ALLOCATOR_PORT: port(3001),
     /** This allocator's shard = its partition of callpool.allocations. */
     ALLOCATOR_SHARD: z.coerce.number().int().min(0).default(0),
-    CALLPOOL_ADMIN_TOKEN: z.string({ required_error: 'required: the listing endpoints need a bearer token' }).min(8, 'at least 8 characters'),
+    CALLPOOL_ADMIN_TOKEN: z
+      .string({ required_error: 'required: the listing endpoints need a bearer token' })
+      .min(8, 'at least 8 characters'),
     TWILIO_ACCOUNT_SID: z.string().min(1).default('AC00000000000000000000000000000000'),
     TWILIO_AUTH_TOKEN: z.string().min(1).default('dev-auth-token'),
     /** Base URL of Twilio's REST API; unset in production (https://api.twilio.com). */
@@ -90,6 +92,10 @@ export function policyFromConfig(config: AllocatorConfig): PoolPolicy {
 
 /** Test and tooling helper: a full config from a few overrides, validated like the environment. */
 export function allocatorConfig(overrides: Record<string, string | number | undefined>): AllocatorConfig {
-  const env = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  const env = Object.fromEntries(
+    Object.entries(overrides)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
   return loadAllocatorConfig(env);
 }

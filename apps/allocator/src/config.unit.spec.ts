@@ -5,11 +5,21 @@ const valid = { CALLPOOL_ADMIN_TOKEN: 'an-admin-token' };
 describe('allocator config', () => {
   it('has the contract defaults', () => {
     const config = loadAllocatorConfig(valid);
-    expect(config).toEqual(expect.objectContaining({
-      ALLOCATOR_PORT: 3001, ALLOCATOR_SHARD: 0, PUBLIC_BASE_URL: 'http://127.0.0.1:3002', SESSION_IDLE_SECONDS: 600, LOCK_DAYS: 30,
-      LISTINGS_PER_SESSION: 5, CALLPOOL_CLOCK: 'wall', KAFKA_BROKERS: ['127.0.0.1:9092'],
-    }));
-    expect(policyFromConfig(config)).toEqual(expect.objectContaining({ sessionIdleMs: 600_000, lockMs: 30 * 86_400_000, poolFloor: 20, poolMax: 500 }));
+    expect(config).toEqual(
+      expect.objectContaining({
+        ALLOCATOR_PORT: 3001,
+        ALLOCATOR_SHARD: 0,
+        PUBLIC_BASE_URL: 'http://127.0.0.1:3002',
+        SESSION_IDLE_SECONDS: 600,
+        LOCK_DAYS: 30,
+        LISTINGS_PER_SESSION: 5,
+        CALLPOOL_CLOCK: 'wall',
+        KAFKA_BROKERS: ['127.0.0.1:9092'],
+      }),
+    );
+    expect(policyFromConfig(config)).toEqual(
+      expect.objectContaining({ sessionIdleMs: 600_000, lockMs: 30 * 86_400_000, poolFloor: 20, poolMax: 500 }),
+    );
   });
 
   it.each([

@@ -31,7 +31,8 @@ export class CallIngestLifecycle implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.spool.unreadableLines > 0) this.logger.error(`${this.spool.unreadableLines} unreadable lines skipped in the spool`);
+    if (this.spool.unreadableLines > 0)
+      this.logger.error(`${this.spool.unreadableLines} unreadable lines skipped in the spool`);
     const newestSpooled = this.spool.pending(Number.MAX_SAFE_INTEGER).at(-1)?.event.occurredAt;
     if (newestSpooled && this.clock instanceof ManualClock) this.clock.catchUpTo(new Date(newestSpooled));
     await this.view.start();
@@ -41,7 +42,11 @@ export class CallIngestLifecycle implements OnApplicationBootstrap, OnApplicatio
     this.health.register('calls-publisher', () => {
       const status = this.publisher.status();
       const degraded = !status.connected || status.failingSince !== null;
-      return { up: true, degraded, detail: `${status.pending} call events waiting in the spool${status.lastError ? `; last error: ${status.lastError}` : ''}` };
+      return {
+        up: true,
+        degraded,
+        detail: `${status.pending} call events waiting in the spool${status.lastError ? `; last error: ${status.lastError}` : ''}`,
+      };
     });
   }
 
@@ -56,8 +61,13 @@ export class CallIngestLifecycle implements OnApplicationBootstrap, OnApplicatio
   private viewHealth() {
     const { source, kafkaReachable } = this.view.status();
     if (source === 'none') return { up: false, detail: `replaying ${this.view.topic}; no snapshot to route from yet` };
-    if (source === 'snapshot') return { up: true, degraded: true, detail: 'routing from the local snapshot until the replay catches up' };
-    return { up: true, degraded: !kafkaReachable, detail: kafkaReachable ? 'live' : 'live view, but Kafka is not answering' };
+    if (source === 'snapshot')
+      return { up: true, degraded: true, detail: 'routing from the local snapshot until the replay catches up' };
+    return {
+      up: true,
+      degraded: !kafkaReachable,
+      detail: kafkaReachable ? 'live' : 'live view, but Kafka is not answering',
+    };
   }
 
   private retainAfter(): Date {

@@ -42,7 +42,12 @@ export class CallIngestModule {
         {
           provide: KAFKA,
           useFactory: () =>
-            deps.kafka ?? createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'call-ingest', topicPrefix: config.CALLPOOL_TOPIC_PREFIX }),
+            deps.kafka ??
+            createKafka({
+              brokers: config.KAFKA_BROKERS,
+              clientId: 'call-ingest',
+              topicPrefix: config.CALLPOOL_TOPIC_PREFIX,
+            }),
         },
         { provide: Spool, useFactory: () => Spool.open({ dir: join(config.CALL_INGEST_DATA_DIR, 'spool') }) },
         {
@@ -76,7 +81,8 @@ export class CallIngestModule {
               retainSeconds: config.SPOOL_RETAIN_SECONDS,
               now: () => clock.now(),
               onError: (error, attempt) => {
-                if (attempt === 1 || attempt % 20 === 0) logger.warn(`publishing spooled call events failed (attempt ${attempt}): ${error.message}`);
+                if (attempt === 1 || attempt % 20 === 0)
+                  logger.warn(`publishing spooled call events failed (attempt ${attempt}): ${error.message}`);
               },
             }),
         },
@@ -88,8 +94,14 @@ export class CallIngestModule {
             halfLifeSeconds: config.ATTRIBUTION_HALF_LIFE_SECONDS,
           },
         },
-        { provide: WEBHOOK_AUTH, useValue: { authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl: config.PUBLIC_BASE_URL } },
-        { provide: DIAL_SETTINGS, useValue: { dialActionUrl: '/twilio/dial-status', timeoutSeconds: config.DIAL_TIMEOUT_SECONDS } },
+        {
+          provide: WEBHOOK_AUTH,
+          useValue: { authToken: config.TWILIO_AUTH_TOKEN, publicBaseUrl: config.PUBLIC_BASE_URL },
+        },
+        {
+          provide: DIAL_SETTINGS,
+          useValue: { dialActionUrl: '/twilio/dial-status', timeoutSeconds: config.DIAL_TIMEOUT_SECONDS },
+        },
         CallJournal,
         TwilioSignatureGuard,
         ReceiveCallHandler,

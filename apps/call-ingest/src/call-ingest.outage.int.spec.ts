@@ -1,7 +1,16 @@
 import { CallDriver } from '@callpool/call-driver';
 import { TEST_KAFKA_BROKERS, uniqueTopicPrefix, waitFor } from '@callpool/testing';
 import { RunningCallIngest, startCallIngest } from './call-ingest';
-import { allocation, AUTH_TOKEN, commitAllocations, PUBLIC_BASE_URL, removeDir, tempDir, testConfig, watchCalls } from './testing/call-ingest-harness';
+import {
+  allocation,
+  AUTH_TOKEN,
+  commitAllocations,
+  PUBLIC_BASE_URL,
+  removeDir,
+  tempDir,
+  testConfig,
+  watchCalls,
+} from './testing/call-ingest-harness';
 import { cuttableKafka, KafkaLink } from './testing/kafka-link';
 
 const CALLER = '+14155550123';
@@ -31,8 +40,15 @@ describe('call-ingest while Kafka is unreachable (real Kafka)', () => {
       allocation('ListingRegistered', { listingId: 'L-9', dealerId: 'D-9', forwardTo: DEALER, tier: 'premium' }),
       allocation('NumberProvisioned', { number: NUMBER, sid: 'PN9' }),
       allocation('NumberDisplayed', {
-        number: NUMBER, pool: 'session', attribution: 'visitor', visitorId: 'v-9', sessionId: 's-9', listingId: 'L-9', dealerId: 'D-9',
-        expiresAt: new Date(Date.now() + 600_000).toISOString(), assignmentStarted: true,
+        number: NUMBER,
+        pool: 'session',
+        attribution: 'visitor',
+        visitorId: 'v-9',
+        sessionId: 's-9',
+        listingId: 'L-9',
+        dealerId: 'D-9',
+        expiresAt: new Date(Date.now() + 600_000).toISOString(),
+        assignmentStarted: true,
       }),
     ]);
     calls = await watchCalls(prefix);
@@ -45,9 +61,16 @@ describe('call-ingest while Kafka is unreachable (real Kafka)', () => {
   });
 
   async function start(link: KafkaLink): Promise<{ service: RunningCallIngest; driver: CallDriver }> {
-    const service = await startCallIngest(testConfig(prefix, dir, { VIEW_SNAPSHOT_SECONDS: '1' }), { port: 0, host: '127.0.0.1', kafka: link.kafka });
+    const service = await startCallIngest(testConfig(prefix, dir, { VIEW_SNAPSHOT_SECONDS: '1' }), {
+      port: 0,
+      host: '127.0.0.1',
+      kafka: link.kafka,
+    });
     running.push(service);
-    return { service, driver: new CallDriver({ baseUrl: service.url, publicBaseUrl: PUBLIC_BASE_URL, authToken: AUTH_TOKEN }) };
+    return {
+      service,
+      driver: new CallDriver({ baseUrl: service.url, publicBaseUrl: PUBLIC_BASE_URL, authToken: AUTH_TOKEN }),
+    };
   }
 
   async function takeCalls(driver: CallDriver, count: number): Promise<void> {
@@ -74,8 +97,13 @@ describe('call-ingest while Kafka is unreachable (real Kafka)', () => {
     expect(service.pendingEvents()).toBe(15);
 
     link.restore();
-    await waitFor(() => service.pendingEvents() === 0, { timeoutMs: 30000, what: 'the spool to drain after the outage' });
-    await waitFor(() => calls.of('CallCompleted').length === placed.length, { what: 'every CallCompleted on the topic' });
+    await waitFor(() => service.pendingEvents() === 0, {
+      timeoutMs: 30000,
+      what: 'the spool to drain after the outage',
+    });
+    await waitFor(() => calls.of('CallCompleted').length === placed.length, {
+      what: 'every CallCompleted on the topic',
+    });
     expectEachEventOnce();
     const received = calls.of('CallReceived');
     expect(received.map((e) => e.data.callSid)).toEqual(placed);
@@ -95,7 +123,10 @@ describe('call-ingest while Kafka is unreachable (real Kafka)', () => {
     const received = calls.of('CallReceived').length;
     const again = await start(cuttableKafka(TEST_KAFKA_BROKERS, 'call-ingest-outage-3'));
     await again.service.whenViewLive(40000);
-    await waitFor(() => again.service.pendingEvents() === 0 && calls.of('CallCompleted').length === placed.length, { timeoutMs: 30000, what: 'the spooled calls on the topic' });
+    await waitFor(() => again.service.pendingEvents() === 0 && calls.of('CallCompleted').length === placed.length, {
+      timeoutMs: 30000,
+      what: 'the spooled calls on the topic',
+    });
     expectEachEventOnce();
     const spooled = calls.of('CallReceived').slice(received);
     expect(spooled.map((e) => e.data.callSid)).toEqual(placed.slice(-3));

@@ -22,7 +22,10 @@ export interface RunningCallIngest {
 }
 
 /** Builds and starts call-ingest in this process (main.ts and the tests). */
-export async function startCallIngest(config: CallIngestConfig, options: StartOptions = {}): Promise<RunningCallIngest> {
+export async function startCallIngest(
+  config: CallIngestConfig,
+  options: StartOptions = {},
+): Promise<RunningCallIngest> {
   const app = await createService(CallIngestModule.forRoot(config, options), {
     name: 'call-ingest',
     port: config.CALL_INGEST_PORT,

@@ -13,7 +13,9 @@ const { port, seconds } = envHelpers;
 export const callIngestEnv = z.object({
   ...commonEnv,
   CALL_INGEST_PORT: port(3002),
-  TWILIO_AUTH_TOKEN: z.string({ required_error: 'required: call-ingest never accepts unsigned webhooks' }).min(1, 'must not be empty'),
+  TWILIO_AUTH_TOKEN: z
+    .string({ required_error: 'required: call-ingest never accepts unsigned webhooks' })
+    .min(1, 'must not be empty'),
   PUBLIC_BASE_URL: z
     .string()
     .default('http://127.0.0.1:3002')
@@ -37,7 +39,12 @@ export const callIngestEnv = z.object({
   /** Published spool segments are kept this long, so a restart still recognises Twilio's retries. */
   SPOOL_RETAIN_SECONDS: seconds(24 * 3600),
   /** Twilio's webhooks are a few kilobytes; anything much bigger is not Twilio (413). */
-  CALL_INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(32 * 1024),
+  CALL_INGEST_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(32 * 1024),
 });
 
 export type CallIngestConfig = z.infer<typeof callIngestEnv>;

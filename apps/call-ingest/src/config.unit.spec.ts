@@ -7,7 +7,9 @@ describe('call-ingest configuration', () => {
   });
 
   it('names a main line that is not E.164', () => {
-    expect(() => loadCallIngestConfig({ TWILIO_AUTH_TOKEN: 't', DIRECTORY_MAIN_LINE: '555-0100' })).toThrow(/DIRECTORY_MAIN_LINE \("555-0100"\)/);
+    expect(() => loadCallIngestConfig({ TWILIO_AUTH_TOKEN: 't', DIRECTORY_MAIN_LINE: '555-0100' })).toThrow(
+      /DIRECTORY_MAIN_LINE \("555-0100"\)/,
+    );
   });
 
   it('has the contract’s defaults and drops a trailing slash from the public URL', () => {
@@ -25,6 +27,8 @@ describe('call-ingest configuration', () => {
   });
 
   it('refuses a public URL that is not http(s)', () => {
-    expect(() => loadCallIngestConfig({ TWILIO_AUTH_TOKEN: 't', PUBLIC_BASE_URL: 'ftp://x' })).toThrow(/PUBLIC_BASE_URL/);
+    expect(() => loadCallIngestConfig({ TWILIO_AUTH_TOKEN: 't', PUBLIC_BASE_URL: 'ftp://x' })).toThrow(
+      /PUBLIC_BASE_URL/,
+    );
   });
 });

@@ -23,7 +23,12 @@ it('shows a listing-level number as displayed, outside the pools, until it is re
   const config = projectorConfig(prefix, databaseUrl);
   try {
     await publisher.events('allocations', [
-      ev('ListingRegistered', '10:00', { listingId: 'L-S', dealerId: 'D-S', forwardTo: '+15557650000', tier: 'standard' }),
+      ev('ListingRegistered', '10:00', {
+        listingId: 'L-S',
+        dealerId: 'D-S',
+        forwardTo: '+15557650000',
+        tier: 'standard',
+      }),
       ev('NumberProvisioned', '10:00', { number: NUMBER, sid: 'PN42' }),
       ev('ListingNumberAssigned', '10:01', { listingId: 'L-S', dealerId: 'D-S', number: NUMBER }),
     ]);
@@ -31,7 +36,10 @@ it('shows a listing-level number as displayed, outside the pools, until it is re
     await caughtUp(running);
     const shown = await query(databaseUrl, 'SELECT state, pool, visitor_id, listing_id FROM callpool.tracking_numbers');
     expect(shown).toEqual([{ state: 'displayed', pool: null, visitor_id: null, listing_id: 'L-S' }]);
-    const [health] = await query(databaseUrl, "SELECT displayed, available FROM callpool.pool_health WHERE window_start = '2030-02-01T10:00:00Z'");
+    const [health] = await query(
+      databaseUrl,
+      "SELECT displayed, available FROM callpool.pool_health WHERE window_start = '2030-02-01T10:00:00Z'",
+    );
     expect(health).toEqual({ displayed: 0, available: 0 });
     await running.close();
 

@@ -34,40 +34,97 @@ describe('projector', () => {
     const rows = await query(databaseUrl, 'SELECT * FROM callpool.listing_performance ORDER BY listing_id');
     expect(rows).toEqual([
       {
-        listing_id: 'L-1', dealer_id: 'D-1', displays: 4, unique_visitors: 3, calls: 3, unique_callers: 2, answered_calls: 2,
-        avg_duration_s: '90.0', visitors_without_call: 1, tier: 'premium', sold_at: new Date('2030-01-01T10:21:00Z'),
+        listing_id: 'L-1',
+        dealer_id: 'D-1',
+        displays: 4,
+        unique_visitors: 3,
+        calls: 3,
+        unique_callers: 2,
+        answered_calls: 2,
+        avg_duration_s: '90.0',
+        visitors_without_call: 1,
+        tier: 'premium',
+        sold_at: new Date('2030-01-01T10:21:00Z'),
       },
       {
-        listing_id: 'L-2', dealer_id: 'D-2', displays: 1, unique_visitors: 1, calls: 0, unique_callers: 0, answered_calls: 0,
-        avg_duration_s: null, visitors_without_call: 1, tier: 'premium', sold_at: null,
+        listing_id: 'L-2',
+        dealer_id: 'D-2',
+        displays: 1,
+        unique_visitors: 1,
+        calls: 0,
+        unique_callers: 0,
+        answered_calls: 0,
+        avg_duration_s: null,
+        visitors_without_call: 1,
+        tier: 'premium',
+        sold_at: null,
       },
     ]);
   });
 
   it('gives pool_health per 10-minute UTC window from the events alone', async () => {
-    const rows = await query(databaseUrl,
+    const rows = await query(
+      databaseUrl,
       `SELECT to_char(window_start AT TIME ZONE 'UTC', 'HH24:MI') AS w, concurrent_sessions, displayed, locked, available,
-              overflow_displays, utilisation::float AS utilisation FROM callpool.pool_health ORDER BY window_start`);
+              overflow_displays, utilisation::float AS utilisation FROM callpool.pool_health ORDER BY window_start`,
+    );
     expect(rows).toEqual([
-      { w: '09:50', concurrent_sessions: 0, displayed: 0, locked: 0, available: 4, overflow_displays: 0, utilisation: 0 },
-      { w: '10:00', concurrent_sessions: 3, displayed: 1, locked: 2, available: 1, overflow_displays: 1, utilisation: 0.75 },
-      { w: '10:10', concurrent_sessions: 3, displayed: 0, locked: 2, available: 2, overflow_displays: 0, utilisation: 0.5 },
-      { w: '10:20', concurrent_sessions: 0, displayed: 0, locked: 0, available: 1, overflow_displays: 0, utilisation: 0 },
+      {
+        w: '09:50',
+        concurrent_sessions: 0,
+        displayed: 0,
+        locked: 0,
+        available: 4,
+        overflow_displays: 0,
+        utilisation: 0,
+      },
+      {
+        w: '10:00',
+        concurrent_sessions: 3,
+        displayed: 1,
+        locked: 2,
+        available: 1,
+        overflow_displays: 1,
+        utilisation: 0.75,
+      },
+      {
+        w: '10:10',
+        concurrent_sessions: 3,
+        displayed: 0,
+        locked: 2,
+        available: 2,
+        overflow_displays: 0,
+        utilisation: 0.5,
+      },
+      {
+        w: '10:20',
+        concurrent_sessions: 0,
+        displayed: 0,
+        locked: 0,
+        available: 1,
+        overflow_displays: 0,
+        utilisation: 0,
+      },
     ]);
   });
 
   it('keeps each number current and every stretch it was held', async () => {
-    const numbers = await query(databaseUrl, 'SELECT number, state, pool, visitor_id, listing_id FROM callpool.tracking_numbers ORDER BY number');
+    const numbers = await query(
+      databaseUrl,
+      'SELECT number, state, pool, visitor_id, listing_id FROM callpool.tracking_numbers ORDER BY number',
+    );
     expect(numbers).toEqual([
       { number: N1, state: 'cooling', pool: null, visitor_id: 'v-1', listing_id: 'L-1' },
       { number: N2, state: 'available', pool: null, visitor_id: 'v-1', listing_id: 'L-2' },
       { number: N3, state: 'cooling', pool: null, visitor_id: 'v-2', listing_id: 'L-1' },
       { number: N4, state: 'released', pool: null, visitor_id: null, listing_id: null },
     ]);
-    const stretches = await query(databaseUrl,
+    const stretches = await query(
+      databaseUrl,
       `SELECT number, visitor_id, pool, to_char(started_at AT TIME ZONE 'UTC', 'HH24:MI') AS s,
               to_char(ended_at AT TIME ZONE 'UTC', 'HH24:MI') AS e, end_reason
-       FROM callpool.number_assignments ORDER BY number, started_at`);
+       FROM callpool.number_assignments ORDER BY number, started_at`,
+    );
     expect(stretches).toEqual([
       { number: N1, visitor_id: 'v-1', pool: 1, s: '10:01', e: '10:06', end_reason: 'called' },
       { number: N1, visitor_id: 'v-1', pool: 2, s: '10:06', e: '10:21', end_reason: 'listing_sold' },
@@ -78,19 +135,52 @@ describe('projector', () => {
   });
 
   it('joins calls with the context of the caller session', async () => {
-    const sessions = await query(databaseUrl,
+    const sessions = await query(
+      databaseUrl,
       `SELECT session_id, source, search_term, demographics, listings_viewed, started_at, expired_at
-       FROM callpool.visitor_sessions ORDER BY session_id`);
+       FROM callpool.visitor_sessions ORDER BY session_id`,
+    );
     expect(sessions[0]).toEqual({
-      session_id: 's-1', source: 'google', search_term: 'used civic', demographics: { ageBand: '25-34', region: 'CA' },
-      listings_viewed: 2, started_at: new Date('2030-01-01T10:00:30Z'), expired_at: new Date('2030-01-01T10:14:00Z'),
+      session_id: 's-1',
+      source: 'google',
+      search_term: 'used civic',
+      demographics: { ageBand: '25-34', region: 'CA' },
+      listings_viewed: 2,
+      started_at: new Date('2030-01-01T10:00:30Z'),
+      expired_at: new Date('2030-01-01T10:14:00Z'),
     });
-    const calls = await query(databaseUrl,
-      'SELECT call_sid, status, duration_s, answered, source, landing_page, confidence FROM callpool.calls ORDER BY call_sid');
+    const calls = await query(
+      databaseUrl,
+      'SELECT call_sid, status, duration_s, answered, source, landing_page, confidence FROM callpool.calls ORDER BY call_sid',
+    );
     expect(calls).toEqual([
-      { call_sid: 'CA1', status: 'completed', duration_s: 120, answered: true, source: 'google', landing_page: '/cars/L-1', confidence: '1' },
-      { call_sid: 'CA2', status: 'completed', duration_s: 30, answered: false, source: 'direct', landing_page: '/cars/L-1', confidence: '1' },
-      { call_sid: 'CA3', status: 'completed', duration_s: 60, answered: true, source: 'google', landing_page: '/cars/L-1', confidence: '1' },
+      {
+        call_sid: 'CA1',
+        status: 'completed',
+        duration_s: 120,
+        answered: true,
+        source: 'google',
+        landing_page: '/cars/L-1',
+        confidence: '1',
+      },
+      {
+        call_sid: 'CA2',
+        status: 'completed',
+        duration_s: 30,
+        answered: false,
+        source: 'direct',
+        landing_page: '/cars/L-1',
+        confidence: '1',
+      },
+      {
+        call_sid: 'CA3',
+        status: 'completed',
+        duration_s: 60,
+        answered: true,
+        source: 'google',
+        landing_page: '/cars/L-1',
+        confidence: '1',
+      },
     ]);
   });
 
@@ -105,11 +195,24 @@ describe('projector', () => {
 
   it('dead-letters a malformed message and projects the next good one', async () => {
     await publisher.raw('webEvents', '{not json');
-    await publisher.raw('webEvents', JSON.stringify({ id: 'x-1', type: 'NoSuchEvent', schemaVersion: 1, occurredAt: '2030-01-01T11:00:00Z', data: {}, metadata: { correlationId: 'c', producer: 'p' } }));
+    await publisher.raw(
+      'webEvents',
+      JSON.stringify({
+        id: 'x-1',
+        type: 'NoSuchEvent',
+        schemaVersion: 1,
+        occurredAt: '2030-01-01T11:00:00Z',
+        data: {},
+        metadata: { correlationId: 'c', producer: 'p' },
+      }),
+    );
     const good = handMadeHistory('late').webEvents[0];
     await publisher.events('webEvents', [good]);
     await caughtUp(running);
-    const dead = await query(databaseUrl, 'SELECT reason, payload, topic, "offset" FROM callpool.dead_letters ORDER BY "offset"');
+    const dead = await query(
+      databaseUrl,
+      'SELECT reason, payload, topic, "offset" FROM callpool.dead_letters ORDER BY "offset"',
+    );
     expect(dead.map((row) => [row.reason, row.payload])).toEqual([
       ['value is not JSON', '{not json'],
       ['unknown event type NoSuchEvent', expect.stringContaining('NoSuchEvent')],

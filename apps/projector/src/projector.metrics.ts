@@ -12,10 +12,20 @@ export class ProjectorMetrics {
 
   constructor(metrics: Metrics, lag: () => Promise<PartitionLag[]>) {
     this.events = metrics.counter('callpool_projector_events_total', 'Events projected into Postgres', ['topic']);
-    this.duplicates = metrics.counter('callpool_projector_duplicates_total', 'Redelivered events recognised by id', ['topic']);
-    this.deadLetters = metrics.counter('callpool_projector_dead_letters_total', 'Malformed messages sent to dead_letters', ['topic']);
-    this.batches = metrics.histogram('callpool_projector_batch_seconds', 'Time to project one batch transaction', [],
-      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
+    this.duplicates = metrics.counter('callpool_projector_duplicates_total', 'Redelivered events recognised by id', [
+      'topic',
+    ]);
+    this.deadLetters = metrics.counter(
+      'callpool_projector_dead_letters_total',
+      'Malformed messages sent to dead_letters',
+      ['topic'],
+    );
+    this.batches = metrics.histogram(
+      'callpool_projector_batch_seconds',
+      'Time to project one batch transaction',
+      [],
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    );
     if (!metrics.registry.getSingleMetric('callpool_projector_lag_messages'))
       new Gauge({
         name: 'callpool_projector_lag_messages',
@@ -23,7 +33,8 @@ export class ProjectorMetrics {
         labelNames: ['topic', 'partition'],
         registers: [metrics.registry],
         async collect() {
-          for (const p of await lag().catch(() => [])) this.set({ topic: p.topic, partition: String(p.partition) }, Number(p.lag));
+          for (const p of await lag().catch(() => []))
+            this.set({ topic: p.topic, partition: String(p.partition) }, Number(p.lag));
         },
       });
   }

@@ -10,7 +10,11 @@ export class ProjectorModule {
     return {
       module: ProjectorModule,
       imports: [
-        ServiceKitModule.forRoot({ service: 'projector', clock: options.config.CALLPOOL_CLOCK, logLevel: options.config.LOG_LEVEL }),
+        ServiceKitModule.forRoot({
+          service: 'projector',
+          clock: options.config.CALLPOOL_CLOCK,
+          logLevel: options.config.LOG_LEVEL,
+        }),
       ],
       providers: [{ provide: PROJECTOR_OPTIONS, useValue: options }, ProjectorService],
       exports: [ProjectorService],

@@ -1,5 +1,11 @@
 import {
-  BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit,
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
 } from '@nestjs/common';
 import { Admin } from 'kafkajs';
 import { Pool } from 'pg';
@@ -19,7 +25,9 @@ import { PROJECTOR_OPTIONS, ProjectorOptions } from './projector.options';
  * (the batch in flight finishes or rolls back whole) and the pool last.
  */
 @Injectable()
-export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class ProjectorService
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('projector');
   private pool!: Pool;
   private admin!: Admin;
@@ -39,21 +47,32 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
     const { config } = this.options;
     await ensureDatabase(config.DATABASE_URL);
     const applied = await migrateSchema({
-      databaseUrl: config.DATABASE_URL, schema: config.PROJECTOR_SCHEMA, liveSchema: config.PROJECTOR_SCHEMA,
-      analystPassword: config.ANALYST_PASSWORD, warn: (message) => this.logger.warn(message),
+      databaseUrl: config.DATABASE_URL,
+      schema: config.PROJECTOR_SCHEMA,
+      liveSchema: config.PROJECTOR_SCHEMA,
+      analystPassword: config.ANALYST_PASSWORD,
+      warn: (message) => this.logger.warn(message),
     });
     if (applied.length > 0) this.logger.log(`migrations applied: ${applied.join(', ')}`);
     this.pool = createSchemaPool(config.DATABASE_URL, config.PROJECTOR_SCHEMA);
     this.pool.on('error', (error) => this.logger.warn(`idle Postgres connection failed: ${error.message}`));
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'callpool-projector', topicPrefix: config.CALLPOOL_TOPIC_PREFIX });
+    const kafka = createKafka({
+      brokers: config.KAFKA_BROKERS,
+      clientId: 'callpool-projector',
+      topicPrefix: config.CALLPOOL_TOPIC_PREFIX,
+    });
     await ensureTopics(kafka, config.CALLPOOL_TOPIC_PREFIX);
     this.admin = kafka.admin();
     await this.admin.connect();
     const meter = new ProjectorMetrics(this.metrics, () => this.lag());
     this.runner = new ProjectionRunner({
-      kafka, pool: this.pool, topics: allTopicNames(config.CALLPOOL_TOPIC_PREFIX),
-      groupPrefix: `${config.CALLPOOL_TOPIC_PREFIX}callpool.projector`, batchSize: config.PROJECTOR_BATCH_SIZE,
-      retryMs: config.PROJECTOR_RETRY_MS, beforeCommit: this.options.beforeCommit,
+      kafka,
+      pool: this.pool,
+      topics: allTopicNames(config.CALLPOOL_TOPIC_PREFIX),
+      groupPrefix: `${config.CALLPOOL_TOPIC_PREFIX}callpool.projector`,
+      batchSize: config.PROJECTOR_BATCH_SIZE,
+      retryMs: config.PROJECTOR_RETRY_MS,
+      beforeCommit: this.options.beforeCommit,
       log: { info: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) },
       onChunk: (chunk, outcome, ms) => meter.chunk(chunk.topic, outcome, ms),
     });
@@ -100,6 +119,8 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer in ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer in ${ms} ms`)), ms)),
+  );
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -10,10 +10,14 @@ async function main(): Promise<void> {
   const say = (message: string) => process.stdout.write(`projector:rebuild: ${message}\n`);
   say(`replaying ${config.CALLPOOL_TOPIC_PREFIX || '(no prefix) '}callpool.* into ${config.PROJECTOR_SCHEMA}_rebuild`);
   const result = await rebuildProjection(config, { info: say, warn: say });
-  say(`swapped in as ${config.PROJECTOR_SCHEMA}: ${result.events} events in ${result.seconds.toFixed(1)} s` +
-    ` (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s)`);
+  say(
+    `swapped in as ${config.PROJECTOR_SCHEMA}: ${result.events} events in ${result.seconds.toFixed(1)} s` +
+      ` (${Math.round(result.events / Math.max(result.seconds, 0.001))} events/s)`,
+  );
   if (result.retiredSchema && !result.retiredDropped)
-    say(`old schema ${result.retiredSchema} still in use by a reader; drop it later: DROP SCHEMA ${result.retiredSchema} CASCADE`);
+    say(
+      `old schema ${result.retiredSchema} still in use by a reader; drop it later: DROP SCHEMA ${result.retiredSchema} CASCADE`,
+    );
 }
 
 main().then(

@@ -15,14 +15,22 @@ describe('projector recovery', () => {
   const running: RunningProjector[] = [];
   let reference: RunningProjector;
 
-  const start = async (database: string, extra: Record<string, string> = {}, beforeCommit?: Parameters<typeof startProjector>[0]['beforeCommit']) => {
-    const projector = await startProjector({ config: projectorConfig(prefix, database, { PROJECTOR_BATCH_SIZE: '50', ...extra }), beforeCommit });
+  const start = async (
+    database: string,
+    extra: Record<string, string> = {},
+    beforeCommit?: Parameters<typeof startProjector>[0]['beforeCommit'],
+  ) => {
+    const projector = await startProjector({
+      config: projectorConfig(prefix, database, { PROJECTOR_BATCH_SIZE: '50', ...extra }),
+      beforeCommit,
+    });
     running.push(projector);
     return projector;
   };
 
   beforeAll(async () => {
-    for (const name of Object.keys(databases) as (keyof typeof databases)[]) databases[name] = await createTestDatabase(`projector_${name}`);
+    for (const name of Object.keys(databases) as (keyof typeof databases)[])
+      databases[name] = await createTestDatabase(`projector_${name}`);
     await publisher.connect();
     await publisher.history(generatedHistory(240, 'one'));
     await publisher.raw('calls', 'not an event');
@@ -43,7 +51,9 @@ describe('projector recovery', () => {
       // Dead is dead: nothing after the kill may commit before the projector is stopped.
       if (chunks > 7) throw new Error('killed');
       // The connection dies inside the transaction, after the batch's rows and offset were written.
-      killedAt = (await query(databases.crashed, 'SELECT * FROM callpool.projector_offsets')).map((row) => row.next_offset);
+      killedAt = (await query(databases.crashed, 'SELECT * FROM callpool.projector_offsets')).map(
+        (row) => row.next_offset,
+      );
       await client.query('SELECT pg_terminate_backend(pg_backend_pid())');
     });
     await waitFor(() => chunks >= 7, { what: 'the seventh batch' });
@@ -86,7 +96,10 @@ describe('projector recovery', () => {
     await caughtUp(live);
     await caughtUp(reference);
     expect(await snapshot(databases.live)).toEqual(await snapshot(databases.reference));
-    const [grant] = await query(databases.live, `SELECT has_table_privilege('callpool_analyst', 'callpool.calls', 'SELECT') AS ok`);
+    const [grant] = await query(
+      databases.live,
+      `SELECT has_table_privilege('callpool_analyst', 'callpool.calls', 'SELECT') AS ok`,
+    );
     expect(grant.ok).toBe(true);
     const schemas = await query(databases.live, `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'callpool%'`);
     expect(schemas).toEqual([{ nspname: 'callpool' }]);

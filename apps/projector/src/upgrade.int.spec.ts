@@ -18,12 +18,27 @@ it('upgrades a database migrated by an earlier release and projects the newer fi
   await publisher.connect();
   try {
     await ensureDatabase(databaseUrl);
-    await migrateSchema({ databaseUrl, schema: config.PROJECTOR_SCHEMA, liveSchema: config.PROJECTOR_SCHEMA, warn: () => undefined }, { releasedUpTo: 3 });
+    await migrateSchema(
+      { databaseUrl, schema: config.PROJECTOR_SCHEMA, liveSchema: config.PROJECTOR_SCHEMA, warn: () => undefined },
+      { releasedUpTo: 3 },
+    );
     await publisher.events('allocations', [
-      newEvent('NumberDisplayed', {
-        number: '+15557650009', pool: 'overflow', attribution: 'none', visitorId: 'v-u', sessionId: 's-u', listingId: 'L-U',
-        dealerId: 'D-U', expiresAt: '2030-03-01T10:10:00.000Z', assignmentStarted: false, overflowReason: 'pool_max',
-      }, { occurredAt: '2030-03-01T10:00:00.000Z', metadata: { producer: 'test' } }),
+      newEvent(
+        'NumberDisplayed',
+        {
+          number: '+15557650009',
+          pool: 'overflow',
+          attribution: 'none',
+          visitorId: 'v-u',
+          sessionId: 's-u',
+          listingId: 'L-U',
+          dealerId: 'D-U',
+          expiresAt: '2030-03-01T10:10:00.000Z',
+          assignmentStarted: false,
+          overflowReason: 'pool_max',
+        },
+        { occurredAt: '2030-03-01T10:00:00.000Z', metadata: { producer: 'test' } },
+      ),
     ]);
     const running = await startProjector({ config });
     await caughtUp(running);

@@ -7,10 +7,19 @@ import { loadProjectorConfig, ProjectorConfig } from '../src/config';
 import { RunningProjector } from '../src/projector';
 import { History } from './hand-made-history';
 
-export function projectorConfig(prefix: string, databaseUrl: string, extra: Record<string, string> = {}): ProjectorConfig {
+export function projectorConfig(
+  prefix: string,
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): ProjectorConfig {
   return loadProjectorConfig({
-    KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','), CALLPOOL_TOPIC_PREFIX: prefix, DATABASE_URL: databaseUrl,
-    PROJECTOR_PORT: '0', LOG_LEVEL: 'warn', PROJECTOR_RETRY_MS: '100', ...extra,
+    KAFKA_BROKERS: TEST_KAFKA_BROKERS.join(','),
+    CALLPOOL_TOPIC_PREFIX: prefix,
+    DATABASE_URL: databaseUrl,
+    PROJECTOR_PORT: '0',
+    LOG_LEVEL: 'warn',
+    PROJECTOR_RETRY_MS: '100',
+    ...extra,
   });
 }
 
@@ -52,17 +61,36 @@ export class TestPublisher {
 }
 
 export function caughtUp(running: RunningProjector, timeoutMs = 20000): Promise<true> {
-  return waitFor(async () => (await running.projector.caughtUp()) || undefined, { timeoutMs, what: 'projector caught up' });
+  return waitFor(async () => (await running.projector.caughtUp()) || undefined, {
+    timeoutMs,
+    what: 'projector caught up',
+  });
 }
 
 /** Every relation analysts read, plus the bookkeeping that must also match, as sorted JSON rows. */
 export const SNAPSHOT_RELATIONS = [
-  'tracking_numbers', 'number_assignments', 'number_state_intervals', 'displays', 'sessions', 'session_listings',
-  'page_views', 'call_records', 'listings', 'processed_events', 'dead_letters', 'projector_offsets',
-  'visitor_sessions', 'calls', 'listing_performance', 'pool_health',
+  'tracking_numbers',
+  'number_assignments',
+  'number_state_intervals',
+  'displays',
+  'sessions',
+  'session_listings',
+  'page_views',
+  'call_records',
+  'listings',
+  'processed_events',
+  'dead_letters',
+  'projector_offsets',
+  'visitor_sessions',
+  'calls',
+  'listing_performance',
+  'pool_health',
 ];
 
-export async function snapshot(databaseUrl: string, relations = SNAPSHOT_RELATIONS): Promise<Record<string, unknown[]>> {
+export async function snapshot(
+  databaseUrl: string,
+  relations = SNAPSHOT_RELATIONS,
+): Promise<Record<string, unknown[]>> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -77,7 +105,11 @@ export async function snapshot(databaseUrl: string, relations = SNAPSHOT_RELATIO
   }
 }
 
-export async function query<T = Record<string, unknown>>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T = Record<string, unknown>>(
+  databaseUrl: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {

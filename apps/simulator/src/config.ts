@@ -18,13 +18,19 @@ const Cli = z.object({
   'listings-per-session': num.min(1).default(DEFAULT_MODEL.listingsPerSession),
   'think-seconds': num.positive().default(DEFAULT_MODEL.thinkSeconds),
   'call-probability': share.default(DEFAULT_MODEL.callProbability),
-  'call-timing-mix': z.string().regex(/^[\d.]+,[\d.]+,[\d.]+,[\d.]+$/, 'four weights: in-session,after-session,hours-later,days-later').optional(),
+  'call-timing-mix': z
+    .string()
+    .regex(/^[\d.]+,[\d.]+,[\d.]+,[\d.]+$/, 'four weights: in-session,after-session,hours-later,days-later')
+    .optional(),
   'repeat-call-probability': share.default(DEFAULT_MODEL.repeatCallProbability),
   'answer-rate': share.default(DEFAULT_MODEL.answerRate),
   'sales-per-day': share.default(DEFAULT_MODEL.salesPerDay),
   'session-idle-seconds': num.int().positive().default(DEFAULT_MODEL.sessionIdleSeconds),
   start: z.string().datetime({ offset: true }).optional(),
-  'run-id': z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (up to 40)').optional(),
+  'run-id': z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (up to 40)')
+    .optional(),
   'step-seconds': num.int().min(1).max(600).default(30),
   concurrency: num.int().min(1).max(256).default(16),
   'settle-ms': num.int().min(0).default(3000),
@@ -33,7 +39,10 @@ const Cli = z.object({
   'call-ingest-url': z.string().url(),
   'projector-url': z.string().url(),
   'database-url': z.string().min(1),
-  schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('callpool'),
+  schema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('callpool'),
   'admin-token': z.string().min(1, 'CALLPOOL_ADMIN_TOKEN or --admin-token is required'),
   'twilio-auth-token': z.string().min(1, 'TWILIO_AUTH_TOKEN or --twilio-auth-token is required'),
   'public-base-url': z.string().url().optional(),
@@ -44,7 +53,9 @@ const Cli = z.object({
 const booleans = new Set(['json', 'help']);
 
 export function cliOptions(): Record<string, { type: 'string' | 'boolean' }> {
-  return Object.fromEntries(Object.keys(Cli.shape).map((name) => [name, { type: booleans.has(name) ? 'boolean' : 'string' }]));
+  return Object.fromEntries(
+    Object.keys(Cli.shape).map((name) => [name, { type: booleans.has(name) ? 'boolean' : 'string' }]),
+  );
 }
 
 const local = (port: string | undefined, fallback: number) => `http://127.0.0.1:${port ?? fallback}`;
@@ -80,7 +91,11 @@ export function loadCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
     json: o.json,
     help: o.help,
     simulation: {
-      urls: { allocator: trim(o['allocator-url']), callIngest: trim(o['call-ingest-url']), projector: trim(o['projector-url']) },
+      urls: {
+        allocator: trim(o['allocator-url']),
+        callIngest: trim(o['call-ingest-url']),
+        projector: trim(o['projector-url']),
+      },
       databaseUrl: o['database-url'],
       schema: o.schema,
       adminToken: o['admin-token'],
@@ -91,10 +106,20 @@ export function loadCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
       settleMs: o['settle-ms'],
       ruleListingsPerSession: o['rule-listings-per-session'],
       model: {
-        seed: o.seed, days: o.days, visitorsPerDay: o['visitors-per-day'], listings: o.listings, listingsPerDealer: o['listings-per-dealer'],
-        premiumShare: o['premium-share'], returningShare: o['returning-share'], listingsPerSession: o['listings-per-session'],
-        thinkSeconds: o['think-seconds'], callProbability: o['call-probability'], repeatCallProbability: o['repeat-call-probability'],
-        answerRate: o['answer-rate'], salesPerDay: o['sales-per-day'], sessionIdleSeconds: o['session-idle-seconds'],
+        seed: o.seed,
+        days: o.days,
+        visitorsPerDay: o['visitors-per-day'],
+        listings: o.listings,
+        listingsPerDealer: o['listings-per-dealer'],
+        premiumShare: o['premium-share'],
+        returningShare: o['returning-share'],
+        listingsPerSession: o['listings-per-session'],
+        thinkSeconds: o['think-seconds'],
+        callProbability: o['call-probability'],
+        repeatCallProbability: o['repeat-call-probability'],
+        answerRate: o['answer-rate'],
+        salesPerDay: o['sales-per-day'],
+        sessionIdleSeconds: o['session-idle-seconds'],
         ...(mix ? { callTimingMix: mix } : {}),
         ...(o.start ? { startMs: Date.parse(o.start) } : {}),
         ...(o['run-id'] ? { runId: o['run-id'] } : {}),

@@ -52,18 +52,32 @@ describe('a seeded simulation against the running services', () => {
 
   beforeAll(async () => {
     await stack('up');
-    await waitFor(async () => {
-      const pool = (await (await fetch('http://127.0.0.1:13201/v1/pool')).json()) as { total: number };
-      return pool.total >= 1600;
-    }, { timeoutMs: 60_000, what: 'the pool to reach its floor' });
+    await waitFor(
+      async () => {
+        const pool = (await (await fetch('http://127.0.0.1:13201/v1/pool')).json()) as { total: number };
+        return pool.total >= 1600;
+      },
+      { timeoutMs: 60_000, what: 'the pool to reach its floor' },
+    );
     report = await runSimulation({
-      urls: { allocator: 'http://127.0.0.1:13201', callIngest: 'http://127.0.0.1:13202', projector: 'http://127.0.0.1:13203' },
+      urls: {
+        allocator: 'http://127.0.0.1:13201',
+        callIngest: 'http://127.0.0.1:13202',
+        projector: 'http://127.0.0.1:13203',
+      },
       databaseUrl: own.DATABASE_URL,
       schema: 'callpool',
       adminToken: own.CALLPOOL_ADMIN_TOKEN,
       twilioAuthToken: own.TWILIO_AUTH_TOKEN,
       publicBaseUrl: own.PUBLIC_BASE_URL,
-      model: { seed: 'e2e', startMs: Date.parse('2030-01-07T19:00:00Z'), days: 120 / 1440, visitorsPerDay: 1400, listings: 200, callProbability: 0.2 },
+      model: {
+        seed: 'e2e',
+        startMs: Date.parse('2030-01-07T19:00:00Z'),
+        days: 120 / 1440,
+        visitorsPerDay: 1400,
+        listings: 200,
+        callProbability: 0.2,
+      },
       stepSeconds: 30,
       concurrency: 16,
       settleMs: 3000,

@@ -49,62 +49,127 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
     projector: new ServiceClient(config.urls.projector),
   };
   const runId = config.model.runId ?? `s${config.model.seed}`;
-  const barrier = { listingId: `${runId}-barrier`, dealerId: `${runId}-directory`, forwardTo: '+15550100999', adminToken: config.adminToken };
+  const barrier = {
+    listingId: `${runId}-barrier`,
+    dealerId: `${runId}-directory`,
+    forwardTo: '+15550100999',
+    adminToken: config.adminToken,
+  };
   const clocks = new ServiceClocks(clients, barrier);
   const latest = await clocks.latest();
   const startMs = config.model.startMs ?? Math.ceil((latest + 1) / DAY) * DAY;
-  if (startMs < latest) throw new Error(`--start ${new Date(startMs).toISOString()} is before the services' clocks (${new Date(latest).toISOString()})`);
+  if (startMs < latest)
+    throw new Error(
+      `--start ${new Date(startMs).toISOString()} is before the services' clocks (${new Date(latest).toISOString()})`,
+    );
   const options = modelOptions({ ...config.model, runId, startMs });
   const traffic = generateTraffic(options);
   const listings = new Map(traffic.listings.map((l) => [l.listingId, l]));
   const truth = new Truth(listings, options.sessionIdleSeconds * 1000);
-  const progress = (p: Omit<Progress, 'displays' | 'calls'>) => config.onProgress?.({ ...p, displays: truth.counts.displays, calls: truth.calls.length });
+  const progress = (p: Omit<Progress, 'displays' | 'calls'>) =>
+    config.onProgress?.({ ...p, displays: truth.counts.displays, calls: truth.calls.length });
 
   await clocks.advance(startMs, { waitForView: false });
   progress({ phase: 'registering', simulatedAt: startMs, fraction: 0, poolOwned: 0 });
   await registerListings(clients.allocator, config.adminToken, traffic.listings, config.concurrency);
 
-  const driver = new CallDriver({ baseUrl: config.urls.callIngest, publicBaseUrl: config.publicBaseUrl, authToken: config.twilioAuthToken });
-  const replayer = new Replayer(clients, clocks, driver, truth, { concurrency: config.concurrency, adminToken: config.adminToken, settleMs: config.settleMs });
+  const driver = new CallDriver({
+    baseUrl: config.urls.callIngest,
+    publicBaseUrl: config.publicBaseUrl,
+    authToken: config.twilioAuthToken,
+  });
+  const replayer = new Replayer(clients, clocks, driver, truth, {
+    concurrency: config.concurrency,
+    adminToken: config.adminToken,
+    settleMs: config.settleMs,
+  });
   let lastProgress = 0;
   for (const step of steps(traffic.actions, startMs, traffic.endMs, config.stepSeconds * 1000, 10 * 60_000)) {
     await replayer.play(step);
     if (Date.now() - lastProgress > 1000) {
       lastProgress = Date.now();
       const owned = replayer.samples.at(-1)?.total ?? 0;
-      progress({ phase: 'playing', simulatedAt: step.at, fraction: (step.at - startMs) / (traffic.endMs - startMs), poolOwned: owned });
+      progress({
+        phase: 'playing',
+        simulatedAt: step.at,
+        fraction: (step.at - startMs) / (traffic.endMs - startMs),
+        poolOwned: owned,
+      });
     }
   }
   await clocks.advance(traffic.endMs, { waitForView: false });
   return report(config, { runId, traffic, truth, replayer, progress });
 }
 
-async function registerListings(allocator: ServiceClient, adminToken: string, listings: readonly Listing[], concurrency: number): Promise<void> {
+async function registerListings(
+  allocator: ServiceClient,
+  adminToken: string,
+  listings: readonly Listing[],
+  concurrency: number,
+): Promise<void> {
   await eachLimited(listings, concurrency, async (listing) => {
     const { dealerId, forwardTo, tier } = listing;
-    const answer = await allocator.put(`/v1/listings/${listing.listingId}`, { dealerId, forwardTo, tier }, { authorization: `Bearer ${adminToken}` });
-    if (answer.status !== 200) throw new ServiceError(`listing ${listing.listingId}: ${answer.status} ${JSON.stringify(answer.body)}`, answer.status);
+    const answer = await allocator.put(
+      `/v1/listings/${listing.listingId}`,
+      { dealerId, forwardTo, tier },
+      { authorization: `Bearer ${adminToken}` },
+    );
+    if (answer.status !== 200)
+      throw new ServiceError(
+        `listing ${listing.listingId}: ${answer.status} ${JSON.stringify(answer.body)}`,
+        answer.status,
+      );
   });
 }
 
 async function report(
   config: SimulationConfig,
-  run: { runId: string; traffic: Traffic; truth: Truth; replayer: Replayer; progress: (p: Omit<Progress, 'displays' | 'calls'>) => void },
+  run: {
+    runId: string;
+    traffic: Traffic;
+    truth: Truth;
+    replayer: Replayer;
+    progress: (p: Omit<Progress, 'displays' | 'calls'>) => void;
+  },
 ): Promise<SimulationReport> {
   const { traffic, truth } = run;
   const db = await connect(config.databaseUrl, config.schema);
   try {
-    await waitForProjection(db, { runId: run.runId, callSids: truth.calls.map((c) => c.callSid), displays: truth.counts.displays, pageViews: truth.counts.pageViews }, {
-      onWait: (detail) => run.progress({ phase: 'projecting', simulatedAt: traffic.endMs, fraction: 1, poolOwned: run.replayer.samples.at(-1)?.total ?? 0, detail }),
-    });
+    await waitForProjection(
+      db,
+      {
+        runId: run.runId,
+        callSids: truth.calls.map((c) => c.callSid),
+        displays: truth.counts.displays,
+        pageViews: truth.counts.pageViews,
+      },
+      {
+        onWait: (detail) =>
+          run.progress({
+            phase: 'projecting',
+            simulatedAt: traffic.endMs,
+            fraction: 1,
+            poolOwned: run.replayer.samples.at(-1)?.total ?? 0,
+            detail,
+          }),
+      },
+    );
     const calls = await readCalls(db);
     const projected = new Map(calls.map((c) => [c.call_sid, c]));
     const placed = new Set(truth.calls.map((c) => c.callSid));
     const dealerPhones = new Map(traffic.dealers.map((d) => [d.dealerId, d.forwardTo]));
     const phones = new Set(dealerPhones.values());
-    const attribution = attributionTable(truth.calls, projected, { dealerPhone: (id) => dealerPhones.get(id), isDealerPhone: (phone) => phones.has(phone) });
+    const attribution = attributionTable(truth.calls, projected, {
+      dealerPhone: (id) => dealerPhones.get(id),
+      isDealerPhone: (phone) => phones.has(phone),
+    });
     return buildReport({
-      seed: config.model.seed, runId: run.runId, traffic, truth, samples: run.replayer.samples, attribution,
+      seed: config.model.seed,
+      runId: run.runId,
+      traffic,
+      truth,
+      samples: run.replayer.samples,
+      attribution,
       projectedCalls: [...placed].filter((sid) => projected.has(sid)).length,
       duplicateCalls: calls.length - projected.size,
       projectedPool: await readPool(db),

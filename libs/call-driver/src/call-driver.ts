@@ -48,7 +48,15 @@ export class CallDriver {
   }
 
   /** A visitor dials `to`: Twilio posts the voice webhook (CallStatus ringing). */
-  async placeCall({ from, to, callSid = newCallSid() }: { from: string; to: string; callSid?: string }): Promise<PlacedCall> {
+  async placeCall({
+    from,
+    to,
+    callSid = newCallSid(),
+  }: {
+    from: string;
+    to: string;
+    callSid?: string;
+  }): Promise<PlacedCall> {
     const parties = { callSid, accountSid: this.accountSid, from, to };
     this.calls.set(callSid, parties);
     const answer = await this.post('/twilio/voice', { ...callParams(parties), CallStatus: 'ringing' });
@@ -56,7 +64,10 @@ export class CallDriver {
   }
 
   /** The `<Dial action>` callback: how the dealer's leg ended. */
-  dialStatus(callSid: string, { dialCallStatus, dialCallDuration = 0 }: { dialCallStatus: string; dialCallDuration?: number }): Promise<WebhookAnswer> {
+  dialStatus(
+    callSid: string,
+    { dialCallStatus, dialCallDuration = 0 }: { dialCallStatus: string; dialCallDuration?: number },
+  ): Promise<WebhookAnswer> {
     return this.post('/twilio/dial-status', {
       ...callParams(this.parties(callSid)),
       CallStatus: 'in-progress',
@@ -68,7 +79,10 @@ export class CallDriver {
   }
 
   /** The tracking number's status callback for the inbound call. */
-  complete(callSid: string, { callStatus = 'completed', callDuration = 0, sequenceNumber = 0, timestamp = new Date() } = {}): Promise<WebhookAnswer> {
+  complete(
+    callSid: string,
+    { callStatus = 'completed', callDuration = 0, sequenceNumber = 0, timestamp = new Date() } = {},
+  ): Promise<WebhookAnswer> {
     return this.post('/twilio/status', {
       ...callParams(this.parties(callSid)),
       CallStatus: callStatus,
@@ -85,7 +99,13 @@ export class CallDriver {
     const placed = await this.placeCall({ from, to, callSid });
     if (placed.status !== 200) return placed;
     const talked = answered ? durationS : 0;
-    if (placed.dial) await this.expectOk(this.dialStatus(placed.callSid, { dialCallStatus: answered ? 'completed' : 'no-answer', dialCallDuration: talked }));
+    if (placed.dial)
+      await this.expectOk(
+        this.dialStatus(placed.callSid, {
+          dialCallStatus: answered ? 'completed' : 'no-answer',
+          dialCallDuration: talked,
+        }),
+      );
     // The inbound leg is `completed` even when the dealer never picked up (notes/twilio.md).
     await this.expectOk(this.complete(placed.callSid, { callStatus: 'completed', callDuration: talked + 5 }));
     this.calls.delete(placed.callSid);
@@ -93,18 +113,34 @@ export class CallDriver {
   }
 
   /** Posts signed form parameters, as Twilio does; `signature` overrides the real one (tests). */
-  async post(path: string, params: Record<string, string | string[]>, signature?: string | null): Promise<WebhookAnswer> {
+  async post(
+    path: string,
+    params: Record<string, string | string[]>,
+    signature?: string | null,
+  ): Promise<WebhookAnswer> {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(params)) for (const one of [value].flat()) form.append(name, one);
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'user-agent': 'TwilioProxy/1.1' };
-    const signed = signature === undefined ? twilioSignature(this.options.authToken, `${this.publicBaseUrl}${path}`, params) : signature;
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+      'user-agent': 'TwilioProxy/1.1',
+    };
+    const signed =
+      signature === undefined
+        ? twilioSignature(this.options.authToken, `${this.publicBaseUrl}${path}`, params)
+        : signature;
     if (signed !== null) headers['x-twilio-signature'] = signed;
-    const response = await fetch(`${this.options.baseUrl.replace(/\/+$/, '')}${path}`, { method: 'POST', headers, body: form.toString() });
+    const response = await fetch(`${this.options.baseUrl.replace(/\/+$/, '')}${path}`, {
+      method: 'POST',
+      headers,
+      body: form.toString(),
+    });
     return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
   }
 
   private parties(callSid: string): CallParties {
-    return this.calls.get(callSid) ?? { callSid, accountSid: this.accountSid, from: '+15550009999', to: '+15550000000' };
+    return (
+      this.calls.get(callSid) ?? { callSid, accountSid: this.accountSid, from: '+15550009999', to: '+15550000000' }
+    );
   }
 
   private async expectOk(answer: Promise<WebhookAnswer>): Promise<void> {

@@ -57,7 +57,9 @@ export interface DialTarget {
 export function parseDial(twiml: string): DialTarget | null {
   const dial = /<Dial\b([^>]*)>([\s\S]*?)<\/Dial>/.exec(twiml);
   if (!dial) return null;
-  const attributes = Object.fromEntries([...dial[1].matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name, unescapeXml(value)]));
+  const attributes = Object.fromEntries(
+    [...dial[1].matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name, unescapeXml(value)]),
+  );
   const inner = /<Number\b[^>]*>([\s\S]*?)<\/Number>/.exec(dial[2])?.[1] ?? dial[2];
   return {
     number: unescapeXml(inner.trim()),
@@ -67,5 +69,10 @@ export function parseDial(twiml: string): DialTarget | null {
 }
 
 function unescapeXml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }

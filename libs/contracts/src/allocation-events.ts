@@ -83,9 +83,7 @@ export const SessionExpired = z.object({
   sessionId: Id,
   visitorId: Id,
   lastSeenAt: IsoTime,
-  numbersCooling: z.array(
-    z.object({ number: E164, listingId: Id, coolingUntil: IsoTime }),
-  ),
+  numbersCooling: z.array(z.object({ number: E164, listingId: Id, coolingUntil: IsoTime })),
 });
 
 /** A cooling number may be handed out again (state: available). */

@@ -35,14 +35,9 @@ export interface NewEventOptions {
 }
 
 /** Builds a validated envelope; throws on data that breaks its schema (a bug, not input). */
-export function newEvent<T extends EventType>(
-  type: T,
-  data: EventData<T>,
-  options: NewEventOptions,
-): EventOf<T> {
+export function newEvent<T extends EventType>(type: T, data: EventData<T>, options: NewEventOptions): EventOf<T> {
   const id = options.id ?? randomUUID();
-  const occurredAt =
-    typeof options.occurredAt === 'string' ? options.occurredAt : options.occurredAt.toISOString();
+  const occurredAt = typeof options.occurredAt === 'string' ? options.occurredAt : options.occurredAt.toISOString();
   const parsed = eventSchemas[type].parse(data);
   return {
     id,
@@ -58,9 +53,7 @@ export function newEvent<T extends EventType>(
   } as EventOf<T>;
 }
 
-export type DecodeResult =
-  | { ok: true; event: CallpoolEvent }
-  | { ok: false; reason: string; raw: string };
+export type DecodeResult = { ok: true; event: CallpoolEvent } | { ok: false; reason: string; raw: string };
 
 /**
  * The consuming edge: bytes → a validated, upcast event, or a reason it is not
@@ -75,11 +68,13 @@ export function decodeEvent(value: Buffer | string | null): DecodeResult {
     return { ok: false, reason: 'value is not JSON', raw };
   }
   const envelope = RawEnvelope.safeParse(json);
-  if (!envelope.success) return { ok: false, reason: `bad envelope: ${envelope.error.issues.map(describeIssue).join('; ')}`, raw };
+  if (!envelope.success)
+    return { ok: false, reason: `bad envelope: ${envelope.error.issues.map(describeIssue).join('; ')}`, raw };
   const current = upcast(envelope.data);
   if (!isEventType(current.type)) return { ok: false, reason: `unknown event type ${current.type}`, raw };
   const data = eventSchemas[current.type].safeParse(current.data);
-  if (!data.success) return { ok: false, reason: `bad ${current.type} data: ${data.error.issues.map(describeIssue).join('; ')}`, raw };
+  if (!data.success)
+    return { ok: false, reason: `bad ${current.type} data: ${data.error.issues.map(describeIssue).join('; ')}`, raw };
   return { ok: true, event: { ...current, data: data.data } as CallpoolEvent };
 }
 
@@ -88,7 +83,8 @@ export function encodeEvent(event: CallpoolEvent): Buffer {
   const schema = isEventType(event.type) ? eventSchemas[event.type] : undefined;
   if (!schema) throw new Error(`cannot publish unknown event type ${event.type}`);
   const data = schema.safeParse(event.data);
-  if (!data.success) throw new Error(`cannot publish ${event.type} ${event.id}: ${data.error.issues.map(describeIssue).join('; ')}`);
+  if (!data.success)
+    throw new Error(`cannot publish ${event.type} ${event.id}: ${data.error.issues.map(describeIssue).join('; ')}`);
   return Buffer.from(JSON.stringify(event));
 }
 

@@ -12,7 +12,7 @@ const upcasters: Record<string, Upcaster> = {};
 
 export function upcast(envelope: RawEnvelope): RawEnvelope {
   let current = envelope;
-  for (let step = upcasters[`${current.type}@${current.schemaVersion}`]; step; ) {
+  for (let step = upcasters[`${current.type}@${current.schemaVersion}`]; step;) {
     current = step(current);
     step = upcasters[`${current.type}@${current.schemaVersion}`];
   }

@@ -39,7 +39,10 @@ export class EventConsumer {
   readonly consumer: Consumer;
   private readonly caughtUp: CatchUp;
 
-  constructor(private readonly kafka: Kafka, private readonly options: EventConsumerOptions) {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: EventConsumerOptions,
+  ) {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       readUncommitted: false,

@@ -58,7 +58,11 @@ export interface TransactionOffsets {
 export class TransactionalEventWriter {
   private readonly producer: Producer;
 
-  constructor(kafka: Kafka, readonly transactionalId: string, options: { retry?: RetryOptions } = {}) {
+  constructor(
+    kafka: Kafka,
+    readonly transactionalId: string,
+    options: { retry?: RetryOptions } = {},
+  ) {
     this.producer = kafka.producer({
       transactionalId,
       idempotent: true,

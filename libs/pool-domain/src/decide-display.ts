@@ -33,7 +33,14 @@ export function decideDisplay(cmd: DisplayNumber, state: PoolState, now: number,
 
   const lockedNumber = state.numbers.get(state.locks.get(holderKey(cmd.visitorId, cmd.listingId)) ?? '');
   if (lockedNumber?.state === 'locked') {
-    return [answer({ number: lockedNumber.number, pool: 'locked', attribution: 'visitor', expiresAt: iso(lockedNumber.lockedUntil) })];
+    return [
+      answer({
+        number: lockedNumber.number,
+        pool: 'locked',
+        attribution: 'visitor',
+        expiresAt: iso(lockedNumber.lockedUntil),
+      }),
+    ];
   }
   if (listing.tier === 'standard') return displayListingNumber(listing, state, now, answer);
 
@@ -55,7 +62,11 @@ function displayListingNumber(
   const free = pickFreeNumber(state, listing.listingId, null);
   if (!free) return [overflow(listing, answer, 'listing_number_pending')];
   return [
-    poolEvent('ListingNumberAssigned', { listingId: listing.listingId, dealerId: listing.dealerId, number: free.number }, now),
+    poolEvent(
+      'ListingNumberAssigned',
+      { listingId: listing.listingId, dealerId: listing.dealerId, number: free.number },
+      now,
+    ),
     answer({ number: free.number, pool: 'listing', attribution: 'listing' }),
   ];
 }

@@ -41,7 +41,12 @@ export function decideExpiry(state: PoolState, now: number, policy: PoolPolicy):
   return events;
 }
 
-function sessionExpired(session: Session, state: PoolState, policy: PoolPolicy, startedCooling: Array<{ number: string; until: number }>): PoolEvent {
+function sessionExpired(
+  session: Session,
+  state: PoolState,
+  policy: PoolPolicy,
+  startedCooling: Array<{ number: string; until: number }>,
+): PoolEvent {
   const due = session.expiresAt;
   const until = due + policy.cooldownMs;
   const numbersCooling: Array<{ number: string; listingId: string; coolingUntil: string }> = [];
@@ -57,13 +62,23 @@ function sessionExpired(session: Session, state: PoolState, policy: PoolPolicy, 
   );
 }
 
-function lockExpired(n: TrackingNumber, policy: PoolPolicy, startedCooling: Array<{ number: string; until: number }>): PoolEvent {
+function lockExpired(
+  n: TrackingNumber,
+  policy: PoolPolicy,
+  startedCooling: Array<{ number: string; until: number }>,
+): PoolEvent {
   const due = n.lockedUntil;
   const until = due + policy.cooldownMs;
   startedCooling.push({ number: n.number, until });
   return poolEvent(
     'NumberUnlocked',
-    { number: n.number, visitorId: n.holder?.visitorId ?? '', listingId: n.holder?.listingId ?? '', reason: 'lock_expired', coolingUntil: iso(until) },
+    {
+      number: n.number,
+      visitorId: n.holder?.visitorId ?? '',
+      listingId: n.holder?.listingId ?? '',
+      reason: 'lock_expired',
+      coolingUntil: iso(until),
+    },
     due,
   );
 }

@@ -31,7 +31,11 @@ export function decideSellListing(cmd: SellListing, state: PoolState, now: numbe
     const n = state.numbers.get(number);
     if (n?.state !== 'locked' || !n.holder) continue;
     events.push(
-      poolEvent('NumberUnlocked', { number, visitorId: n.holder.visitorId, listingId: cmd.listingId, reason: 'listing_sold', coolingUntil }, now),
+      poolEvent(
+        'NumberUnlocked',
+        { number, visitorId: n.holder.visitorId, listingId: cmd.listingId, reason: 'listing_sold', coolingUntil },
+        now,
+      ),
     );
   }
   return events;

@@ -16,15 +16,24 @@ import { PoolState } from './state';
  */
 export function decide(command: PoolCommand, state: PoolState, now: number, policy: PoolPolicy): PoolEvent[] {
   switch (command.type) {
-    case 'DisplayNumber': return decideDisplay(command, state, now, policy);
-    case 'RecordPageView': return decidePageView(command, now);
-    case 'RegisterListing': return decideRegisterListing(command, state, now);
-    case 'SellListing': return decideSellListing(command, state, now, policy);
-    case 'RecordCall': return decideCall(command, state, now, policy);
-    case 'ExpireDue': return decideExpiry(state, now, policy);
-    case 'ProvisioningSucceeded': return decideProvisioned(command, state);
-    case 'ProvisioningFailed': return decideProvisioningFailed(command, now);
-    case 'ReleaseNumber': return decideRelease(command, state, now);
+    case 'DisplayNumber':
+      return decideDisplay(command, state, now, policy);
+    case 'RecordPageView':
+      return decidePageView(command, now);
+    case 'RegisterListing':
+      return decideRegisterListing(command, state, now);
+    case 'SellListing':
+      return decideSellListing(command, state, now, policy);
+    case 'RecordCall':
+      return decideCall(command, state, now, policy);
+    case 'ExpireDue':
+      return decideExpiry(state, now, policy);
+    case 'ProvisioningSucceeded':
+      return decideProvisioned(command, state);
+    case 'ProvisioningFailed':
+      return decideProvisioningFailed(command, now);
+    case 'ReleaseNumber':
+      return decideRelease(command, state, now);
     default: {
       const exhaustive: never = command;
       return exhaustive;

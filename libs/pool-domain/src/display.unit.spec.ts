@@ -12,8 +12,15 @@ describe('DisplayNumber: Pool 1', () => {
         type: 'NumberDisplayed',
         occurredAt: iso(at(1)),
         data: expect.objectContaining({
-          pool: 'session', attribution: 'visitor', visitorId: 'v-1', sessionId: 's-1', listingId: 'L-1', dealerId: 'D-1',
-          assignmentStarted: true, sessionStarted: true, expiresAt: iso(at(11)),
+          pool: 'session',
+          attribution: 'visitor',
+          visitorId: 'v-1',
+          sessionId: 's-1',
+          listingId: 'L-1',
+          dealerId: 'D-1',
+          assignmentStarted: true,
+          sessionStarted: true,
+          expiresAt: iso(at(11)),
         }),
       }),
     ]);
@@ -23,7 +30,14 @@ describe('DisplayNumber: Pool 1', () => {
     const scenario = given(pool());
     const [first] = scenario.when(display('v-1', 's-1', 'L-1'), at(1));
     const [again] = scenario.when(display('v-1', 's-1', 'L-1'), at(5));
-    expect(again.data).toEqual(expect.objectContaining({ number: (first.data as { number: string }).number, assignmentStarted: false, sessionStarted: false, expiresAt: iso(at(15)) }));
+    expect(again.data).toEqual(
+      expect.objectContaining({
+        number: (first.data as { number: string }).number,
+        assignmentStarted: false,
+        sessionStarted: false,
+        expiresAt: iso(at(15)),
+      }),
+    );
     expect(scenario.state.sessions.get('s-1')?.expiresAt).toBe(at(15));
   });
 
@@ -42,7 +56,16 @@ describe('DisplayNumber: Pool 1', () => {
     const { when } = given([
       ...pool(),
       ev.displayed({ i: 3, visitor: 'v-9', session: 's-9', listing: 'L-2', when: at(0) }),
-      poolEvent('SessionExpired', { sessionId: 's-9', visitorId: 'v-9', lastSeenAt: iso(at(0)), numbersCooling: [{ number: num(3), listingId: 'L-2', coolingUntil: iso(at(40)) }] }, at(10)),
+      poolEvent(
+        'SessionExpired',
+        {
+          sessionId: 's-9',
+          visitorId: 'v-9',
+          lastSeenAt: iso(at(0)),
+          numbersCooling: [{ number: num(3), listingId: 'L-2', coolingUntil: iso(at(40)) }],
+        },
+        at(10),
+      ),
       poolEvent('NumberCooledDown', { number: num(3) }, at(40)),
     ]);
     expect(when(display('v-1', 's-1', 'L-2'), at(41))[0].data).toEqual(expect.objectContaining({ number: num(3) }));
@@ -52,7 +75,16 @@ describe('DisplayNumber: Pool 1', () => {
     const { when } = given([
       ...pool(),
       ev.displayed({ i: 1, visitor: 'v-9', session: 's-9', listing: 'L-2', when: at(0) }),
-      poolEvent('SessionExpired', { sessionId: 's-9', visitorId: 'v-9', lastSeenAt: iso(at(0)), numbersCooling: [{ number: num(1), listingId: 'L-2', coolingUntil: iso(at(40)) }] }, at(10)),
+      poolEvent(
+        'SessionExpired',
+        {
+          sessionId: 's-9',
+          visitorId: 'v-9',
+          lastSeenAt: iso(at(0)),
+          numbersCooling: [{ number: num(1), listingId: 'L-2', coolingUntil: iso(at(40)) }],
+        },
+        at(10),
+      ),
       poolEvent('NumberCooledDown', { number: num(1) }, at(40)),
     ]);
     // Never-used numbers 2 and 3 are older than number 1's last use; 2 came first.
@@ -64,9 +96,20 @@ describe('DisplayNumber: Pool 1', () => {
       ev.listing('L-1'),
       ev.provisioned(1),
       ev.displayed({ i: 1, visitor: 'v-9', session: 's-9', listing: 'L-1', when: at(0) }),
-      poolEvent('SessionExpired', { sessionId: 's-9', visitorId: 'v-9', lastSeenAt: iso(at(0)), numbersCooling: [{ number: num(1), listingId: 'L-1', coolingUntil: iso(at(40)) }] }, at(10)),
+      poolEvent(
+        'SessionExpired',
+        {
+          sessionId: 's-9',
+          visitorId: 'v-9',
+          lastSeenAt: iso(at(0)),
+          numbersCooling: [{ number: num(1), listingId: 'L-1', coolingUntil: iso(at(40)) }],
+        },
+        at(10),
+      ),
     ]);
-    expect(when(display('v-1', 's-1', 'L-1'), at(20))[0].data).toEqual(expect.objectContaining({ pool: 'overflow', number: FORWARD_TO }));
+    expect(when(display('v-1', 's-1', 'L-1'), at(20))[0].data).toEqual(
+      expect.objectContaining({ pool: 'overflow', number: FORWARD_TO }),
+    );
   });
 
   it('gives a returning visitor the number they had on that listing while it cools', () => {
@@ -75,22 +118,47 @@ describe('DisplayNumber: Pool 1', () => {
       ev.provisioned(1),
       ev.provisioned(2),
       ev.displayed({ i: 2, visitor: 'v-9', session: 's-9', listing: 'L-1', when: at(0) }),
-      poolEvent('SessionExpired', { sessionId: 's-9', visitorId: 'v-9', lastSeenAt: iso(at(0)), numbersCooling: [{ number: num(2), listingId: 'L-1', coolingUntil: iso(at(40)) }] }, at(10)),
+      poolEvent(
+        'SessionExpired',
+        {
+          sessionId: 's-9',
+          visitorId: 'v-9',
+          lastSeenAt: iso(at(0)),
+          numbersCooling: [{ number: num(2), listingId: 'L-1', coolingUntil: iso(at(40)) }],
+        },
+        at(10),
+      ),
     ]);
-    expect(when(display('v-9', 's-10', 'L-1'), at(20))[0].data).toEqual(expect.objectContaining({ pool: 'session', number: num(2), assignmentStarted: true }));
+    expect(when(display('v-9', 's-10', 'L-1'), at(20))[0].data).toEqual(
+      expect.objectContaining({ pool: 'session', number: num(2), assignmentStarted: true }),
+    );
   });
 
   it('refuses an unknown listing (404) and a sold one (410)', () => {
     const { when } = given([ev.listing('L-1'), poolEvent('ListingSold', { listingId: 'L-1' }, at(0))]);
-    expect(() => when(display('v-1', 's-1', 'L-404'), at(1))).toThrow(expect.objectContaining({ code: 'listing_not_found' }) as unknown as PoolRuleError);
-    expect(() => when(display('v-1', 's-1', 'L-1'), at(1))).toThrow(expect.objectContaining({ code: 'listing_sold' }) as unknown as PoolRuleError);
+    expect(() => when(display('v-1', 's-1', 'L-404'), at(1))).toThrow(
+      expect.objectContaining({ code: 'listing_not_found' }) as unknown as PoolRuleError,
+    );
+    expect(() => when(display('v-1', 's-1', 'L-1'), at(1))).toThrow(
+      expect.objectContaining({ code: 'listing_sold' }) as unknown as PoolRuleError,
+    );
   });
 
   it('merges the session context, first value wins', () => {
     const scenario = given(pool());
-    scenario.when({ ...display('v-1', 's-1', 'L-1'), context: { source: 'google', searchTerm: 'civic' } } as never, at(1));
-    scenario.when({ ...display('v-1', 's-1', 'L-2'), context: { source: 'facebook', referrer: 'https://fb.com/' } } as never, at(2));
-    expect(scenario.state.sessions.get('s-1')?.context).toEqual({ source: 'google', searchTerm: 'civic', referrer: 'https://fb.com/' });
+    scenario.when(
+      { ...display('v-1', 's-1', 'L-1'), context: { source: 'google', searchTerm: 'civic' } } as never,
+      at(1),
+    );
+    scenario.when(
+      { ...display('v-1', 's-1', 'L-2'), context: { source: 'facebook', referrer: 'https://fb.com/' } } as never,
+      at(2),
+    );
+    expect(scenario.state.sessions.get('s-1')?.context).toEqual({
+      source: 'google',
+      searchTerm: 'civic',
+      referrer: 'https://fb.com/',
+    });
   });
 });
 
@@ -98,15 +166,24 @@ describe('DisplayNumber: overflow, listing numbers and locks', () => {
   it('answers overflow with the dealer’s own line when no number is free, never an error', () => {
     const { when } = given([ev.listing('L-1')]);
     expect(when(display('v-1', 's-1', 'L-1'), at(1))[0].data).toEqual(
-      expect.objectContaining({ pool: 'overflow', attribution: 'none', number: FORWARD_TO, overflowReason: 'pool_empty' }),
+      expect.objectContaining({
+        pool: 'overflow',
+        attribution: 'none',
+        number: FORWARD_TO,
+        overflowReason: 'pool_empty',
+      }),
     );
   });
 
   it('says the spend cap is why when POOL_MAX numbers are owned', () => {
     const owned = Array.from({ length: specPolicy.poolMax }, (_, i) => ev.provisioned(i + 1));
-    const held = owned.map((_, i) => ev.displayed({ i: i + 1, visitor: `v-${i}`, session: `s-${i}`, listing: 'L-1', when: at(0) }));
+    const held = owned.map((_, i) =>
+      ev.displayed({ i: i + 1, visitor: `v-${i}`, session: `s-${i}`, listing: 'L-1', when: at(0) }),
+    );
     const { when } = given([ev.listing('L-1'), ...owned, ...held]);
-    expect(when(display('v-x', 's-x', 'L-1'), at(1))[0].data).toEqual(expect.objectContaining({ pool: 'overflow', overflowReason: 'pool_max' }));
+    expect(when(display('v-x', 's-x', 'L-1'), at(1))[0].data).toEqual(
+      expect.objectContaining({ pool: 'overflow', overflowReason: 'pool_max' }),
+    );
   });
 
   it('gives a standard-tier listing its listing-level number, the same for everyone', () => {
@@ -119,18 +196,32 @@ describe('DisplayNumber: overflow, listing numbers and locks', () => {
   });
 
   it('answers overflow with the listing-level number when the listing has one', () => {
-    const { when } = given([ev.listing('L-1', 'standard'), ev.provisioned(1), poolEvent('ListingNumberAssigned', { listingId: 'L-1', dealerId: 'D-1', number: num(1) }, at(0)), ev.listing('L-1', 'premium', at(1))]);
-    expect(when(display('v-1', 's-1', 'L-1'), at(2))[0].data).toEqual(expect.objectContaining({ pool: 'overflow', attribution: 'listing', number: num(1) }));
+    const { when } = given([
+      ev.listing('L-1', 'standard'),
+      ev.provisioned(1),
+      poolEvent('ListingNumberAssigned', { listingId: 'L-1', dealerId: 'D-1', number: num(1) }, at(0)),
+      ev.listing('L-1', 'premium', at(1)),
+    ]);
+    expect(when(display('v-1', 's-1', 'L-1'), at(2))[0].data).toEqual(
+      expect.objectContaining({ pool: 'overflow', attribution: 'listing', number: num(1) }),
+    );
   });
 
   it('shows a visitor their Pool 2 number on that listing in any session, until the lock ends', () => {
     const { when } = given([
-      ev.listing('L-1'), ev.provisioned(1), ev.provisioned(2),
+      ev.listing('L-1'),
+      ev.provisioned(1),
+      ev.provisioned(2),
       ev.displayed({ i: 1, visitor: 'v-1', session: 's-1', listing: 'L-1', when: at(0) }),
       ev.locked(1, 'v-1', 'L-1', at(3)),
     ]);
     expect(when(display('v-1', 's-77', 'L-1'), at(100))[0].data).toEqual(
-      expect.objectContaining({ pool: 'locked', attribution: 'visitor', number: num(1), expiresAt: iso(at(3) + specPolicy.lockMs) }),
+      expect.objectContaining({
+        pool: 'locked',
+        attribution: 'visitor',
+        number: num(1),
+        expiresAt: iso(at(3) + specPolicy.lockMs),
+      }),
     );
   });
 });

@@ -12,5 +12,4 @@ export class PoolRuleError extends Error {
 export const listingNotFound = (listingId: string) =>
   new PoolRuleError('listing_not_found', `listing ${listingId} is not registered`);
 
-export const listingSold = (listingId: string) =>
-  new PoolRuleError('listing_sold', `listing ${listingId} is sold`);
+export const listingSold = (listingId: string) => new PoolRuleError('listing_sold', `listing ${listingId} is sold`);

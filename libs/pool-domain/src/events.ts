@@ -27,9 +27,18 @@ export type PoolEvent = {
 export type PoolEventOf<T extends PoolEventType> = Extract<PoolEvent, { type: T }>;
 
 const POOL_EVENT_TYPES = new Set<string>([
-  'ListingRegistered', 'ListingNumberAssigned', 'ListingSold', 'NumberProvisioned', 'NumberDisplayed',
-  'SessionExpired', 'NumberCooledDown', 'NumberLocked', 'NumberUnlocked', 'NumberReleased',
-  'NumberProvisioningFailed', 'PageViewed',
+  'ListingRegistered',
+  'ListingNumberAssigned',
+  'ListingSold',
+  'NumberProvisioned',
+  'NumberDisplayed',
+  'SessionExpired',
+  'NumberCooledDown',
+  'NumberLocked',
+  'NumberUnlocked',
+  'NumberReleased',
+  'NumberProvisioningFailed',
+  'PageViewed',
 ]);
 
 export function isPoolEvent(event: { type: string }): event is PoolEvent {

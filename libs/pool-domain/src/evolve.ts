@@ -12,16 +12,26 @@ export function evolve(state: PoolState, event: PoolEvent): PoolState {
   const at = Date.parse(event.occurredAt);
   if (at > state.lastEventAt) state.lastEventAt = at;
   switch (event.type) {
-    case 'ListingRegistered': return registered(state, event);
-    case 'ListingNumberAssigned': return listingNumberAssigned(state, event);
-    case 'ListingSold': return sold(state, event);
-    case 'NumberProvisioned': return provisioned(state, event, at);
-    case 'NumberDisplayed': return displayed(state, event, at);
-    case 'SessionExpired': return sessionExpired(state, event, at);
-    case 'NumberCooledDown': return cooledDown(state, event);
-    case 'NumberLocked': return locked(state, event);
-    case 'NumberUnlocked': return unlocked(state, event, at);
-    case 'NumberReleased': return released(state, event);
+    case 'ListingRegistered':
+      return registered(state, event);
+    case 'ListingNumberAssigned':
+      return listingNumberAssigned(state, event);
+    case 'ListingSold':
+      return sold(state, event);
+    case 'NumberProvisioned':
+      return provisioned(state, event, at);
+    case 'NumberDisplayed':
+      return displayed(state, event, at);
+    case 'SessionExpired':
+      return sessionExpired(state, event, at);
+    case 'NumberCooledDown':
+      return cooledDown(state, event);
+    case 'NumberLocked':
+      return locked(state, event);
+    case 'NumberUnlocked':
+      return unlocked(state, event, at);
+    case 'NumberReleased':
+      return released(state, event);
     case 'NumberProvisioningFailed':
       state.provisioning.consecutiveFailures++;
       return state;
@@ -87,7 +97,12 @@ function displayed(state: PoolState, { data }: PoolEventOf<'NumberDisplayed'>, a
   if (data.pool !== 'session' || !data.assignmentStarted) return state;
   const n = state.numbers.get(data.number);
   if (!n || n.state === 'released' || n.state === 'listing' || n.state === 'locked') return state;
-  holdNumber(state, n, { visitorId: data.visitorId, sessionId: data.sessionId, listingId: data.listingId }, 'displayed');
+  holdNumber(
+    state,
+    n,
+    { visitorId: data.visitorId, sessionId: data.sessionId, listingId: data.listingId },
+    'displayed',
+  );
   session.holdings.set(data.listingId, data.number);
   return state;
 }

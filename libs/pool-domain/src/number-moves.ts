@@ -68,4 +68,3 @@ function forgetLastHolder(state: PoolState, n: TrackingNumber): void {
   const key = holderKey(n.lastHolder.visitorId, n.lastHolder.listingId);
   if (state.recentHolders.get(key) === n.number) state.recentHolders.delete(key);
 }
-

@@ -11,7 +11,13 @@ export function pickFreeNumber(state: PoolState, listingId: string, visitorId: s
   if (visitorId !== null) {
     const own = state.recentHolders.get(holderKey(visitorId, listingId));
     const n = own === undefined ? undefined : state.numbers.get(own);
-    if (n && (n.state === 'cooling' || n.state === 'available') && n.lastHolder?.visitorId === visitorId && n.lastListingId === listingId) return n;
+    if (
+      n &&
+      (n.state === 'cooling' || n.state === 'available') &&
+      n.lastHolder?.visitorId === visitorId &&
+      n.lastListingId === listingId
+    )
+      return n;
   }
   const sameListing = state.freeByListing.get(listingId);
   if (sameListing && sameListing.head) return sameListing.head;

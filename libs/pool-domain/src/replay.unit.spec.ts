@@ -10,7 +10,14 @@ import { at, call, display, ev, given, MIN } from './spec/kit';
 function snapshot(state: PoolState) {
   return {
     counts: poolCounts(state),
-    numbers: [...state.numbers.values()].map((n) => [n.number, n.state, n.holder, n.lastHolder, n.coolingUntil, n.lockedUntil]),
+    numbers: [...state.numbers.values()].map((n) => [
+      n.number,
+      n.state,
+      n.holder,
+      n.lastHolder,
+      n.coolingUntil,
+      n.lockedUntil,
+    ]),
     sessions: [...state.sessions.values()].map((s) => [s.sessionId, s.expiresAt, [...s.holdings]]),
     locks: [...state.locks],
     free: [state.freeFresh.head?.number, state.freeByAge.head?.number],
@@ -20,7 +27,12 @@ function snapshot(state: PoolState) {
 describe('replay', () => {
   it('folds the decided events into exactly the state that decided them', () => {
     const policy = poolPolicy({ poolFloor: 1, poolMax: 50, sessionIdleMs: 10 * MIN, cooldownMs: 5 * MIN });
-    const setup: PoolEvent[] = [ev.listing('L-0'), ev.listing('L-1'), ev.listing('L-2', 'standard'), ...Array.from({ length: 8 }, (_, i) => ev.provisioned(i + 1))];
+    const setup: PoolEvent[] = [
+      ev.listing('L-0'),
+      ev.listing('L-1'),
+      ev.listing('L-2', 'standard'),
+      ...Array.from({ length: 8 }, (_, i) => ev.provisioned(i + 1)),
+    ];
     const live = given(setup, policy);
     const log: PoolEvent[] = [...setup];
     const run = (command: PoolCommand, now: number) => {
@@ -44,6 +56,15 @@ describe('replay', () => {
     const rebuilt = createPoolState(policy);
     for (const event of log) evolve(rebuilt, event);
     expect(snapshot(rebuilt)).toEqual(snapshot(live.state));
-    expect(log.map((e) => e.type)).toEqual(expect.arrayContaining(['SessionExpired', 'NumberCooledDown', 'ListingSold', 'NumberLocked', 'NumberUnlocked', 'ListingNumberAssigned']));
+    expect(log.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'SessionExpired',
+        'NumberCooledDown',
+        'ListingSold',
+        'NumberLocked',
+        'NumberUnlocked',
+        'ListingNumberAssigned',
+      ]),
+    );
   });
 });

@@ -73,5 +73,6 @@ function countInWindow(state: PoolState, session: Session, at: number): void {
 
 function pruneWindows(state: PoolState, newest: number): void {
   const oldest = newest - state.policy.sizingLookbackWindows;
-  for (const window of state.traffic.sessionsPerWindow.keys()) if (window < oldest) state.traffic.sessionsPerWindow.delete(window);
+  for (const window of state.traffic.sessionsPerWindow.keys())
+    if (window < oldest) state.traffic.sessionsPerWindow.delete(window);
 }

@@ -13,7 +13,8 @@ export function poolTarget(state: PoolState, now: number, policy: PoolPolicy): n
   const current = Math.floor(now / SIZING_WINDOW_MS);
   const oldest = current - policy.sizingLookbackWindows + 1;
   let peak = 0;
-  for (const [window, sessions] of state.traffic.sessionsPerWindow) if (window >= oldest && window <= current && sessions > peak) peak = sessions;
+  for (const [window, sessions] of state.traffic.sessionsPerWindow)
+    if (window >= oldest && window <= current && sessions > peak) peak = sessions;
   const wanted = Math.ceil(peak * listingsPerSession(state, policy) * policy.safetyMargin);
   return Math.min(policy.poolMax, Math.max(policy.poolFloor, wanted));
 }
@@ -36,7 +37,12 @@ export interface ReplenishmentPlan {
  * service's, not the log's: a purchase that died with a process is simply
  * not under way any more).
  */
-export function planReplenishment(state: PoolState, now: number, policy: PoolPolicy, inFlight: number): ReplenishmentPlan {
+export function planReplenishment(
+  state: PoolState,
+  now: number,
+  policy: PoolPolicy,
+  inFlight: number,
+): ReplenishmentPlan {
   const target = poolTarget(state, now, policy);
   const { available, displayed, cooling } = state.counts;
   const poolOne = available + displayed + cooling;
@@ -62,7 +68,13 @@ function purchasesLeftThisMinute(state: PoolState, now: number, policy: PoolPoli
  * close to their monthly renewal (the month is paid for anyway); the least
  * recently used come first.
  */
-function surplus(state: PoolState, now: number, policy: PoolPolicy, target: number, poolOne: number): ReplenishmentPlan['release'] {
+function surplus(
+  state: PoolState,
+  now: number,
+  policy: PoolPolicy,
+  target: number,
+  poolOne: number,
+): ReplenishmentPlan['release'] {
   const release: ReplenishmentPlan['release'] = [];
   if (poolOne <= target * policy.releaseAboveRatio) return release;
   const keep = Math.max(policy.poolFloor, Math.ceil(target * policy.releaseDownToRatio));

@@ -128,19 +128,45 @@ export function createPoolState(policy: PoolPolicy): PoolState {
   };
 }
 
-export function newTrackingNumber(number: string, sid: string, areaCode: string | undefined, renewsAt: number | null): TrackingNumber {
+export function newTrackingNumber(
+  number: string,
+  sid: string,
+  areaCode: string | undefined,
+  renewsAt: number | null,
+): TrackingNumber {
   return {
-    number, sid, areaCode, renewsAt,
-    state: 'available', holder: null, lastHolder: null, lastListingId: null,
-    lastUsedAt: -Infinity, coolingUntil: 0, lockedUntil: 0, lastCallSid: null, listingId: null,
-    byAge: links(), byListing: links(), due: links(),
+    number,
+    sid,
+    areaCode,
+    renewsAt,
+    state: 'available',
+    holder: null,
+    lastHolder: null,
+    lastListingId: null,
+    lastUsedAt: -Infinity,
+    coolingUntil: 0,
+    lockedUntil: 0,
+    lastCallSid: null,
+    listingId: null,
+    byAge: links(),
+    byListing: links(),
+    due: links(),
   };
 }
 
 export function newSession(sessionId: string, visitorId: string, at: number): Session {
   return {
-    sessionId, visitorId, startedAt: at, lastSeenAt: at, expiresAt: at, context: {},
-    holdings: new Map(), viewed: new Set(), wanted: new Set(), countedWindow: -1, expiry: links(),
+    sessionId,
+    visitorId,
+    startedAt: at,
+    lastSeenAt: at,
+    expiresAt: at,
+    context: {},
+    holdings: new Map(),
+    viewed: new Set(),
+    wanted: new Set(),
+    countedWindow: -1,
+    expiry: links(),
   };
 }
 

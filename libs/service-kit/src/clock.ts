@@ -1,4 +1,15 @@
-import { Body, Controller, DynamicModule, Get, Global, HttpCode, Inject, Injectable, Module, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  DynamicModule,
+  Get,
+  Global,
+  HttpCode,
+  Inject,
+  Injectable,
+  Module,
+  Post,
+} from '@nestjs/common';
 import { z } from 'zod';
 import { CLOCK, Clock, ClockWentBackwardsError, createClock, ManualClock } from '@callpool/clock';
 import { ApiError, parseInput } from './errors';

@@ -54,7 +54,8 @@ function toApiError(exception: unknown): ApiError {
   // Fastify's own errors (malformed JSON, body too large, wrong content type) carry a statusCode.
   const fastifyError = exception as { statusCode?: number; message?: string; code?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
-    const code = fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'malformed_json' : codeFor(fastifyError.statusCode);
+    const code =
+      fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'malformed_json' : codeFor(fastifyError.statusCode);
     return new ApiError(fastifyError.statusCode, code, fastifyError.message ?? 'bad request');
   }
   return new ApiError(500, 'internal_error', 'internal error');

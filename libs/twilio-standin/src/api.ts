@@ -53,7 +53,9 @@ export const notFound = (path: string): ApiAnswer => ({
 /** Twilio answers 401 / 20003 to a missing or wrong AccountSid:AuthToken pair. */
 export function authenticate(authorization: string | undefined, credentials: Credentials): ApiAnswer | undefined {
   const [scheme, encoded] = (authorization ?? '').split(' ');
-  const [user, ...rest] = Buffer.from(encoded ?? '', 'base64').toString('utf8').split(':');
+  const [user, ...rest] = Buffer.from(encoded ?? '', 'base64')
+    .toString('utf8')
+    .split(':');
   const ok = scheme === 'Basic' && user === credentials.accountSid && rest.join(':') === credentials.authToken;
   if (ok) return undefined;
   return {

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
     accountSid,
     authToken: process.env.TWILIO_AUTH_TOKEN || DEV_AUTH_TOKEN,
   });
-  console.log(`twilio-standin listening on ${standIn.url} (account ${standIn.accountSid}); TWILIO_API_URL=${standIn.url}`);
+  console.log(
+    `twilio-standin listening on ${standIn.url} (account ${standIn.accountSid}); TWILIO_API_URL=${standIn.url}`,
+  );
   const stop = () => {
     standIn.close().then(() => process.exit(0));
   };

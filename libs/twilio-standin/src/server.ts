@@ -36,7 +36,10 @@ export interface TwilioStandIn {
 }
 
 export async function startTwilioStandIn(options: TwilioStandInOptions = {}): Promise<TwilioStandIn> {
-  const credentials = { accountSid: options.accountSid ?? DEV_ACCOUNT_SID, authToken: options.authToken ?? DEV_AUTH_TOKEN };
+  const credentials = {
+    accountSid: options.accountSid ?? DEV_ACCOUNT_SID,
+    authToken: options.authToken ?? DEV_AUTH_TOKEN,
+  };
   const inventory = new NumberInventory({
     defaultAreaCode: options.defaultAreaCode ?? '415',
     numbersPerAreaCode: options.numbersPerAreaCode ?? 10_000,
@@ -46,7 +49,10 @@ export async function startTwilioStandIn(options: TwilioStandInOptions = {}): Pr
   const server = createServer((req, res) => {
     standIn
       .answer(req, new URL(req.url ?? '/', 'http://stand-in'), () => readBody(req))
-      .catch((error: unknown): DelayedAnswer => ({ answer: { status: 500, body: twilioError(500, 20500, String(error)) }, delayMs: 0 }))
+      .catch((error: unknown): DelayedAnswer => ({
+        answer: { status: 500, body: twilioError(500, 20500, String(error)) },
+        delayMs: 0,
+      }))
       .then(({ answer, delayMs }) => sendAfter(res, answer, delayMs, held));
   });
   const host = options.host ?? '127.0.0.1';

@@ -20,7 +20,13 @@ export interface DelayedAnswer {
 }
 
 const zeroCounters = (): RequestCounters => ({
-  search: 0, buy: 0, release: 0, list: 0, fetch: 0, unauthorized: 0, faulted: 0,
+  search: 0,
+  buy: 0,
+  release: 0,
+  list: 0,
+  fetch: 0,
+  unauthorized: 0,
+  faulted: 0,
 });
 
 /** Everything the stand-in knows and does, apart from the socket plumbing. */
@@ -53,7 +59,8 @@ export class StandIn {
   }
 
   async answer(req: IncomingMessage, url: URL, body: () => Promise<string>): Promise<DelayedAnswer> {
-    if (url.pathname.startsWith('/__standin/')) return { answer: await this.control(req, url.pathname, body), delayMs: 0 };
+    if (url.pathname.startsWith('/__standin/'))
+      return { answer: await this.control(req, url.pathname, body), delayMs: 0 };
     const route = routeOf(req.method ?? 'GET', url.pathname);
     if (!route) return { answer: notFound(url.pathname), delayMs: 0 };
     this.counters[route.kind] += 1;

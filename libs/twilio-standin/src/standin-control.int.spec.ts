@@ -11,7 +11,8 @@ describe('Twilio stand-in control over HTTP', () => {
     });
   const stateOf = async () => (await (await control('state')).json()) as StandInState;
   const auth = () => `Basic ${Buffer.from(`${standIn.accountSid}:${standIn.authToken}`).toString('base64')}`;
-  const searchUrl = () => `${standIn.url}/2010-04-01/Accounts/${standIn.accountSid}/AvailablePhoneNumbers/US/Local.json?AreaCode=617&PageSize=2`;
+  const searchUrl = () =>
+    `${standIn.url}/2010-04-01/Accounts/${standIn.accountSid}/AvailablePhoneNumbers/US/Local.json?AreaCode=617&PageSize=2`;
 
   beforeAll(async () => {
     standIn = await startTwilioStandIn({ port: 0, numbersPerAreaCode: 3 });
@@ -23,7 +24,8 @@ describe('Twilio stand-in control over HTTP', () => {
     expect(set.status).toBe(200);
 
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await fetch(searchUrl(), { headers: { Authorization: auth() } })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await fetch(searchUrl(), { headers: { Authorization: auth() } })).status);
 
     expect(statuses).toEqual([429, 429, 200]);
     const state = await stateOf();
@@ -62,13 +64,12 @@ describe('Twilio stand-in control over HTTP', () => {
     const buyUrl = `${standIn.url}/2010-04-01/Accounts/${standIn.accountSid}/IncomingPhoneNumbers.json`;
     await fetch(buyUrl, { method: 'POST', headers, body: 'AreaCode=617' });
 
-    const page = (await (await fetch(searchUrl(), { headers })).json()) as { available_phone_numbers: Array<{ phone_number: string }> };
+    const page = (await (await fetch(searchUrl(), { headers })).json()) as {
+      available_phone_numbers: Array<{ phone_number: string }>;
+    };
     const outOfRange = await fetch(buyUrl, { method: 'POST', headers, body: 'PhoneNumber=%2B16175550003' });
 
-    expect(page.available_phone_numbers.map((n) => n.phone_number)).toEqual([
-      '+16175550001',
-      '+16175550002',
-    ]);
+    expect(page.available_phone_numbers.map((n) => n.phone_number)).toEqual(['+16175550001', '+16175550002']);
     expect(outOfRange.status).toBe(400);
     expect(await outOfRange.json()).toMatchObject({ code: 21422, status: 400 });
   });

@@ -4,7 +4,14 @@ import { OwnedNumber } from './inventory';
 export const API_VERSION = '2010-04-01';
 
 const REGIONS: Record<string, string> = {
-  '206': 'WA', '212': 'NY', '213': 'CA', '305': 'FL', '312': 'IL', '415': 'CA', '512': 'TX', '617': 'MA',
+  '206': 'WA',
+  '212': 'NY',
+  '213': 'CA',
+  '305': 'FL',
+  '312': 'IL',
+  '415': 'CA',
+  '512': 'TX',
+  '617': 'MA',
 };
 
 export function twilioError(status: number, code: number, message: string) {
@@ -87,7 +94,11 @@ export function incomingNumberJson(accountSid: string, n: OwnedNumber) {
  * A list page. The library follows `next_page_uri` (relative, resolved against
  * api.twilio.com, which the adapter rebases) until it is null or its limit is met.
  */
-export function pageJson<T>(key: string, items: T[], page: { uri: string; page: number; pageSize: number; more: boolean }) {
+export function pageJson<T>(
+  key: string,
+  items: T[],
+  page: { uri: string; page: number; pageSize: number; more: boolean },
+) {
   const withPage = (p: number) => `${page.uri.split('?')[0]}?PageSize=${page.pageSize}&Page=${p}`;
   return {
     [key]: items,

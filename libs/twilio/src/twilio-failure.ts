@@ -23,8 +23,7 @@ export function toTwilioRequestError(error: unknown, action: string): TwilioRequ
     const twilioCode = typeof e.code === 'number' ? e.code : undefined;
     return new TwilioRequestError(kindOfStatus(e.status), message, e.status, twilioCode);
   }
-  const kind: TwilioFailureKind =
-    typeof e.code === 'string' && TIMEOUT_CODES.has(e.code) ? 'timeout' : 'unavailable';
+  const kind: TwilioFailureKind = typeof e.code === 'string' && TIMEOUT_CODES.has(e.code) ? 'timeout' : 'unavailable';
   return new TwilioRequestError(kind, message);
 }
 

@@ -25,7 +25,11 @@ describe('createTwilioNumbers against the Twilio stand-in', () => {
 
   beforeAll(async () => {
     standIn = await startTwilioStandIn({ port: 0 });
-    numbers = createTwilioNumbers({ accountSid: standIn.accountSid, authToken: standIn.authToken, apiUrl: standIn.url });
+    numbers = createTwilioNumbers({
+      accountSid: standIn.accountSid,
+      authToken: standIn.authToken,
+      apiUrl: standIn.url,
+    });
   });
   afterAll(() => standIn.close());
   beforeEach(() => standIn.reset());

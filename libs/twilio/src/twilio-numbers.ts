@@ -1,12 +1,7 @@
 import twilio from 'twilio';
 import type { ClientOpts } from 'twilio/lib/base/BaseTwilio';
 import type { IncomingPhoneNumberInstance } from 'twilio/lib/rest/api/v2010/account/incomingPhoneNumber';
-import {
-  AvailableNumber,
-  NumberWebhooks,
-  PurchasedNumber,
-  TwilioNumbers,
-} from './numbers.port';
+import { AvailableNumber, NumberWebhooks, PurchasedNumber, TwilioNumbers } from './numbers.port';
 import { RebasedRequestClient } from './rebased-request-client';
 import { toTwilioRequestError } from './twilio-failure';
 
@@ -41,7 +36,9 @@ export function createTwilioNumbers(options: TwilioNumbersOptions): TwilioNumber
         return found.map((n): AvailableNumber => ({ phoneNumber: n.phoneNumber, areaCode: areaCodeOf(n.phoneNumber) }));
       }),
     buy: (phoneNumber, webhooks) =>
-      attempt('buy', async () => toPurchased(await client.incomingPhoneNumbers.create(purchase(phoneNumber, webhooks)))),
+      attempt('buy', async () =>
+        toPurchased(await client.incomingPhoneNumbers.create(purchase(phoneNumber, webhooks))),
+      ),
     release: (sid) =>
       attempt('release', async () => {
         try {

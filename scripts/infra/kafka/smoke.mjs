@@ -149,7 +149,10 @@ try {
       done: (g) => g.length >= 100,
     });
     assert(got.length === 100, `got ${got.length}`);
-    assert(got.every((m, i) => m.value === `v${i}`), 'out of order or wrong values');
+    assert(
+      got.every((m, i) => m.value === `v${i}`),
+      'out of order or wrong values',
+    );
     return `100/100 in order, group joined after ${joinedAt} ms`;
   });
 

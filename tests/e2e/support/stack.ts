@@ -69,7 +69,12 @@ export interface HttpAnswer<T = any> {
   headers: Headers;
 }
 
-export async function http<T = any>(method: string, url: string, body?: unknown, token?: string): Promise<HttpAnswer<T>> {
+export async function http<T = any>(
+  method: string,
+  url: string,
+  body?: unknown,
+  token?: string,
+): Promise<HttpAnswer<T>> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;

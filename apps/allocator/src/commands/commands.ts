@@ -27,13 +27,17 @@ export class DisplayNumberCommand extends Command<DisplayAnswer> {
 }
 
 export class RecordPageViewCommand extends Command<void> {
-  constructor(readonly input: { visitorId: string; sessionId: string; url: string; action: string; listingId?: string }) {
+  constructor(
+    readonly input: { visitorId: string; sessionId: string; url: string; action: string; listingId?: string },
+  ) {
     super();
   }
 }
 
 export class RegisterListingCommand extends Command<ListingView> {
-  constructor(readonly input: { listingId: string; dealerId: string; forwardTo: string; tier: 'premium' | 'standard' }) {
+  constructor(
+    readonly input: { listingId: string; dealerId: string; forwardTo: string; tier: 'premium' | 'standard' },
+  ) {
     super();
   }
 }

@@ -34,18 +34,27 @@ export class AdminTokenGuard implements CanActivate {
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization ?? '';
     const given = Buffer.from(header);
     if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return true;
-    throw new ApiError(401, 'unauthorized', 'a valid admin bearer token is required', [], { 'WWW-Authenticate': 'Bearer' });
+    throw new ApiError(401, 'unauthorized', 'a valid admin bearer token is required', [], {
+      'WWW-Authenticate': 'Bearer',
+    });
   }
 }
 
 /** The domain's refusals and the shard's state, as HTTP errors. */
 export function asApiError(error: unknown): never {
-  if (error instanceof PoolRuleError) throw new ApiError(error.code === 'listing_sold' ? 410 : 404, error.code, error.message);
+  if (error instanceof PoolRuleError)
+    throw new ApiError(error.code === 'listing_sold' ? 410 : 404, error.code, error.message);
   if (error instanceof NotReadyError) throw notReady(error);
   if (error instanceof CommitRefusedError) throw notReady(new NotReadyError('failed'));
   throw error;
 }
 
 function notReady(error: NotReadyError): ApiError {
-  return new ApiError(503, error.reason === 'rebuilding' ? 'rebuilding' : 'unavailable', error.message, [], RETRY_AFTER);
+  return new ApiError(
+    503,
+    error.reason === 'rebuilding' ? 'rebuilding' : 'unavailable',
+    error.message,
+    [],
+    RETRY_AFTER,
+  );
 }

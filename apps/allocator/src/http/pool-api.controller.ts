@@ -4,7 +4,12 @@ import { CLOCK, Clock } from '@callpool/clock';
 import { parseInput } from '@callpool/service-kit';
 import { poolCounts, poolTarget } from '@callpool/pool-domain';
 import {
-  DisplayAnswer, DisplayNumberCommand, ListingView, RecordPageViewCommand, RegisterListingCommand, SellListingCommand,
+  DisplayAnswer,
+  DisplayNumberCommand,
+  ListingView,
+  RecordPageViewCommand,
+  RegisterListingCommand,
+  SellListingCommand,
 } from '../commands/commands';
 import { PoolShard } from '../pool/pool-shard';
 import { Replenisher } from '../replenisher/replenisher';
@@ -40,7 +45,9 @@ export class PoolApiController {
   @UseGuards(AdminTokenGuard)
   registerListing(@Param() params: unknown, @Body() body: unknown): Promise<ListingView> {
     const { listingId } = parseInput(ListingIdParam, params, 'path');
-    return this.commands.execute(new RegisterListingCommand({ listingId, ...parseInput(ListingRequest, body) })).catch(asApiError);
+    return this.commands
+      .execute(new RegisterListingCommand({ listingId, ...parseInput(ListingRequest, body) }))
+      .catch(asApiError);
   }
 
   @Post('listings/:listingId/sold')

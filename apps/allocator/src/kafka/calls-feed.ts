@@ -59,7 +59,9 @@ export class CallsFeed {
     commits.push(
       this.shardState.commitOffsets({
         consumerGroupId: this.groupId,
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }] }],
+        topics: [
+          { topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }] },
+        ],
       }),
     );
     await Promise.all(commits);

@@ -22,6 +22,10 @@ export function envelope(event: PoolEvent, causation: Causation = {}): CallpoolE
     schemaVersion: SCHEMA_VERSIONS[event.type],
     occurredAt: event.occurredAt,
     data: event.data,
-    metadata: { correlationId: causation.correlationId ?? id, causationId: causation.causationId ?? null, producer: PRODUCER },
+    metadata: {
+      correlationId: causation.correlationId ?? id,
+      causationId: causation.causationId ?? null,
+      producer: PRODUCER,
+    },
   } as CallpoolEvent;
 }

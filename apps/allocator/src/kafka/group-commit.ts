@@ -143,7 +143,8 @@ class Batch {
         const key = `${offsets.consumerGroupId}\u0000${topic}\u0000${partition}`;
         const next = BigInt(offset);
         const known = this.positions.get(key);
-        if (!known || known.offset < next) this.positions.set(key, { groupId: offsets.consumerGroupId, topic, partition, offset: next });
+        if (!known || known.offset < next)
+          this.positions.set(key, { groupId: offsets.consumerGroupId, topic, partition, offset: next });
       }
   }
 
@@ -152,8 +153,12 @@ class Batch {
     if (this.positions.size === 0) return undefined;
     const positions = [...this.positions.values()];
     const topics = new Map<string, Array<{ partition: number; offset: string }>>();
-    for (const p of positions) topics.set(p.topic, [...(topics.get(p.topic) ?? []), { partition: p.partition, offset: String(p.offset) }]);
-    return { consumerGroupId: positions[0].groupId, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
+    for (const p of positions)
+      topics.set(p.topic, [...(topics.get(p.topic) ?? []), { partition: p.partition, offset: String(p.offset) }]);
+    return {
+      consumerGroupId: positions[0].groupId,
+      topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
+    };
   }
 
   settle(error: Error | null): void {

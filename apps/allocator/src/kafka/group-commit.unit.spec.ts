@@ -12,12 +12,20 @@ class RecordingWriter {
 }
 
 const expiry = (n: number): CallpoolEvent =>
-  newEvent('NumberCooledDown', { number: `+1555${String(n).padStart(7, '0')}` }, { occurredAt: new Date(0), metadata: { producer: 'test' } });
+  newEvent(
+    'NumberCooledDown',
+    { number: `+1555${String(n).padStart(7, '0')}` },
+    { occurredAt: new Date(0), metadata: { producer: 'test' } },
+  );
 
 describe('GroupCommitWriter', () => {
   it('splits a burst bigger than one transaction may carry, keeping each decision whole', async () => {
     const recording = new RecordingWriter();
-    const writer = new GroupCommitWriter(recording as unknown as TransactionalEventWriter, { allocations: 'a', webEvents: 'w', shard: 0 }, () => undefined);
+    const writer = new GroupCommitWriter(
+      recording as unknown as TransactionalEventWriter,
+      { allocations: 'a', webEvents: 'w', shard: 0 },
+      () => undefined,
+    );
     // A clock move that expires 3 000 sessions: 30 decisions of 100 events, appended in one tick.
     const decisions = Array.from({ length: 30 }, (_, d) => Array.from({ length: 100 }, (_, i) => expiry(d * 100 + i)));
     await Promise.all(decisions.map((events) => writer.append(events)));
@@ -28,7 +36,11 @@ describe('GroupCommitWriter', () => {
 
   it('still groups the requests that arrive while a transaction commits', async () => {
     const recording = new RecordingWriter();
-    const writer = new GroupCommitWriter(recording as unknown as TransactionalEventWriter, { allocations: 'a', webEvents: 'w', shard: 0 }, () => undefined);
+    const writer = new GroupCommitWriter(
+      recording as unknown as TransactionalEventWriter,
+      { allocations: 'a', webEvents: 'w', shard: 0 },
+      () => undefined,
+    );
     await Promise.all(Array.from({ length: 50 }, (_, n) => writer.append([expiry(n)])));
     expect(recording.transactions).toEqual([50]);
   });
@@ -36,7 +48,11 @@ describe('GroupCommitWriter', () => {
   it('refuses every waiting decision once a transaction failed', async () => {
     const failures: Error[] = [];
     const broken = { commit: async () => Promise.reject(new Error('INVALID_PRODUCER_EPOCH')) };
-    const writer = new GroupCommitWriter(broken as unknown as TransactionalEventWriter, { allocations: 'a', webEvents: 'w', shard: 0 }, (e) => failures.push(e));
+    const writer = new GroupCommitWriter(
+      broken as unknown as TransactionalEventWriter,
+      { allocations: 'a', webEvents: 'w', shard: 0 },
+      (e) => failures.push(e),
+    );
     const first = writer.append(Array.from({ length: 600 }, (_, n) => expiry(n)));
     const second = writer.append([expiry(9999)]);
     await expect(first).rejects.toThrow(/not committed/);

@@ -50,7 +50,9 @@ export class LogReplay {
       await allocations.stop();
     }
     const { numbers, sessions } = this.shard.state;
-    this.log.log(`rebuilt shard ${this.topics.shard} in ${Date.now() - started} ms: ${numbers.size} numbers, ${sessions.size} live sessions, ${this.skipped} malformed events skipped`);
+    this.log.log(
+      `rebuilt shard ${this.topics.shard} in ${Date.now() - started} ms: ${numbers.size} numbers, ${sessions.size} live sessions, ${this.skipped} malformed events skipped`,
+    );
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,11 @@ import { GroupCommitWriter } from '../kafka/group-commit';
 
 export class NotReadyError extends Error {
   constructor(readonly reason: 'rebuilding' | 'failed') {
-    super(reason === 'rebuilding' ? 'the allocator is rebuilding its state from the log' : 'the allocator stopped writing and is restarting');
+    super(
+      reason === 'rebuilding'
+        ? 'the allocator is rebuilding its state from the log'
+        : 'the allocator stopped writing and is restarting',
+    );
   }
 }
 
@@ -46,7 +50,12 @@ export class PoolShard {
   }
 
   /** Decides and applies now; the returned promise settles when the events are committed. */
-  execute(command: PoolCommand, now: number, causation?: Causation, offsets?: TransactionOffsets): { events: PoolEvent[]; committed: Promise<void> } {
+  execute(
+    command: PoolCommand,
+    now: number,
+    causation?: Causation,
+    offsets?: TransactionOffsets,
+  ): { events: PoolEvent[]; committed: Promise<void> } {
     const writer = this.liveWriter();
     const events = decide(command, this.state, now, this.policy);
     for (const event of events) evolve(this.state, event);

@@ -6,7 +6,12 @@ import type { TwilioNumbers } from '@callpool/twilio';
  * number that still fails is only a cost (Twilio bills it), never a wrong
  * attribution, so it is logged for an operator rather than blocking anything.
  */
-export async function releaseAtTwilio(twilio: TwilioNumbers, sid: string, log: LoggerService, attempts = 4): Promise<void> {
+export async function releaseAtTwilio(
+  twilio: TwilioNumbers,
+  sid: string,
+  log: LoggerService,
+  attempts = 4,
+): Promise<void> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       await twilio.release(sid);

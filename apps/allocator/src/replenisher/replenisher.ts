@@ -101,9 +101,16 @@ export class Replenisher {
     };
     try {
       const candidates = await this.search(areaCode, count);
-      if (candidates.length === 0) throw new TwilioRequestError('rejected', `no numbers available${areaCode ? ` in area code ${areaCode}` : ''}`);
-      await Promise.all(candidates.slice(0, count).map((candidate) => this.buyNumber(candidate.phoneNumber, areaCode).finally(done)));
-      if (candidates.length < count) await this.failed(new TwilioRequestError('rejected', `only ${candidates.length} of ${count} numbers available`), areaCode);
+      if (candidates.length === 0)
+        throw new TwilioRequestError('rejected', `no numbers available${areaCode ? ` in area code ${areaCode}` : ''}`);
+      await Promise.all(
+        candidates.slice(0, count).map((candidate) => this.buyNumber(candidate.phoneNumber, areaCode).finally(done)),
+      );
+      if (candidates.length < count)
+        await this.failed(
+          new TwilioRequestError('rejected', `only ${candidates.length} of ${count} numbers available`),
+          areaCode,
+        );
     } catch (error) {
       await this.failed(error, areaCode);
     } finally {
@@ -116,8 +123,11 @@ export class Replenisher {
     try {
       const bought = await this.twilio.buy(phoneNumber, this.webhooks);
       await this.record({
-        type: 'ProvisioningSucceeded', number: bought.phoneNumber, sid: bought.sid,
-        areaCode: areaCodeOf(bought.phoneNumber), purchasedAt: this.clock.now().getTime(),
+        type: 'ProvisioningSucceeded',
+        number: bought.phoneNumber,
+        sid: bought.sid,
+        areaCode: areaCodeOf(bought.phoneNumber),
+        purchasedAt: this.clock.now().getTime(),
       });
       this.backoff.succeeded();
     } catch (error) {
@@ -136,8 +146,12 @@ export class Replenisher {
     const delay = this.backoff.failed();
     this.log.warn(`purchase failed (${kind}): ${(error as Error).message}; retrying in ${delay} ms`);
     await this.record({
-      type: 'ProvisioningFailed', reason: (error as Error).message.slice(0, 500), requested: 1, kind,
-      retryAt: this.clock.now().getTime() + delay, ...(areaCode ? { areaCode } : {}),
+      type: 'ProvisioningFailed',
+      reason: (error as Error).message.slice(0, 500),
+      requested: 1,
+      kind,
+      retryAt: this.clock.now().getTime() + delay,
+      ...(areaCode ? { areaCode } : {}),
     }).catch(() => undefined);
   }
 
@@ -147,7 +161,8 @@ export class Replenisher {
     try {
       const sid = this.shard.state.numbers.get(number)?.sid;
       // The number leaves the pool (committed) before Twilio hears of it: nobody can be shown it meanwhile.
-      if (sid && (await this.record({ type: 'ReleaseNumber', number, reason }))) await releaseAtTwilio(this.twilio, sid, this.log);
+      if (sid && (await this.record({ type: 'ReleaseNumber', number, reason })))
+        await releaseAtTwilio(this.twilio, sid, this.log);
     } finally {
       this.releasing.delete(number);
     }
@@ -165,8 +180,11 @@ export class Replenisher {
       if (this.shard.state.numbers.has(number.phoneNumber)) continue;
       this.log.log(`adopting ${number.phoneNumber}, bought by a purchase that timed out`);
       await this.record({
-        type: 'ProvisioningSucceeded', number: number.phoneNumber, sid: number.sid,
-        areaCode: areaCodeOf(number.phoneNumber), purchasedAt: this.clock.now().getTime(),
+        type: 'ProvisioningSucceeded',
+        number: number.phoneNumber,
+        sid: number.sid,
+        areaCode: areaCodeOf(number.phoneNumber),
+        purchasedAt: this.clock.now().getTime(),
       });
     }
   }

@@ -29,7 +29,10 @@ export class AllocatorHarness {
   readonly exits: Array<{ code: number; reason: string }> = [];
   private readonly kafkas: Kafka[] = [];
 
-  constructor(label: string, private readonly overrides: Record<string, string | number | undefined> = {}) {
+  constructor(
+    label: string,
+    private readonly overrides: Record<string, string | number | undefined> = {},
+  ) {
     this.prefix = uniqueTopicPrefix(label);
   }
 
@@ -52,7 +55,10 @@ export class AllocatorHarness {
     });
   }
 
-  async start(overrides: Record<string, string | number | undefined> = {}, options: StartOptions = {}): Promise<Client> {
+  async start(
+    overrides: Record<string, string | number | undefined> = {},
+    options: StartOptions = {},
+  ): Promise<Client> {
     const allocator = await startAllocator(this.config(overrides), {
       port: 0,
       host: '127.0.0.1',
@@ -80,7 +86,10 @@ export class AllocatorHarness {
     await admin.disconnect();
     const events: CallpoolEvent[] = [];
     let lastOffset = -1;
-    const consumer = kafka.consumer({ groupId: `${this.prefix}reader-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 100 });
+    const consumer = kafka.consumer({
+      groupId: `${this.prefix}reader-${Date.now()}-${Math.random()}`,
+      maxWaitTimeInMs: 100,
+    });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
@@ -92,7 +101,10 @@ export class AllocatorHarness {
         lastOffset = Number(batch.lastOffset());
       },
     });
-    await waitFor(() => high === 0 || lastOffset + 1 >= high, { what: `reading ${topic} to offset ${high}`, timeoutMs: 20000 });
+    await waitFor(() => high === 0 || lastOffset + 1 >= high, {
+      what: `reading ${topic} to offset ${high}`,
+      timeoutMs: 20000,
+    });
     await consumer.disconnect();
     return events;
   }
@@ -110,11 +122,20 @@ export class Client {
     return this.allocator.url;
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, token: string | null = ADMIN_TOKEN): Promise<Answer<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token: string | null = ADMIN_TOKEN,
+  ): Promise<Answer<T>> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(`${this.url}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
   }
@@ -137,6 +158,9 @@ export class Client {
 
   /** Waits until the pool has at least `available` free numbers (the replenisher topped it up). */
   waitForAvailable(available: number, timeoutMs = 20000) {
-    return waitFor(async () => ((await this.pool()).available >= available ? true : undefined), { timeoutMs, what: `${available} available numbers` });
+    return waitFor(async () => ((await this.pool()).available >= available ? true : undefined), {
+      timeoutMs,
+      what: `${available} available numbers`,
+    });
   }
 }

@@ -43,7 +43,12 @@ export function lateCallConfidence(secondsSinceEnd: number, policy: AttributionP
 }
 
 /** Who a call on `trackingNumber` at `now` is put down to, and which phone rings. */
-export function attributeCall(view: HolderView, trackingNumber: string, now: Date, policy: AttributionPolicy): CallAttribution {
+export function attributeCall(
+  view: HolderView,
+  trackingNumber: string,
+  now: Date,
+  policy: AttributionPolicy,
+): CallAttribution {
   const listingId = view.listingNumbers.get(trackingNumber);
   if (listingId !== undefined) return listingLevel(view, listingId, policy);
   const tracked = view.numbers.get(trackingNumber);
@@ -57,7 +62,8 @@ export function attributeCall(view: HolderView, trackingNumber: string, now: Dat
 
 function lateCall(view: HolderView, tracked: TrackedNumber, now: Date, policy: AttributionPolicy): CallAttribution {
   // A number given back to Twilio is not ours any more: nobody is credited, but its last dealer still rings.
-  const state: HolderStateSeen = tracked.status === 'cooling' ? 'cooling' : tracked.status === 'available' ? 'available' : 'unknown';
+  const state: HolderStateSeen =
+    tracked.status === 'cooling' ? 'cooling' : tracked.status === 'available' ? 'available' : 'unknown';
   const last = tracked.lastHolder;
   if (!last) return unattributed(view, null, state, policy);
   if (tracked.status === 'released') return unattributed(view, last, state, policy);
@@ -66,7 +72,13 @@ function lateCall(view: HolderView, tracked: TrackedNumber, now: Date, policy: A
   return toVisitor(view, last, confidence, state, policy);
 }
 
-function toVisitor(view: HolderView, holder: Holder, confidence: number, holderState: HolderStateSeen, policy: AttributionPolicy): CallAttribution {
+function toVisitor(
+  view: HolderView,
+  holder: Holder,
+  confidence: number,
+  holderState: HolderStateSeen,
+  policy: AttributionPolicy,
+): CallAttribution {
   const listing = view.listings.get(holder.listingId);
   return {
     attribution: 'visitor',
@@ -95,7 +107,12 @@ function listingLevel(view: HolderView, listingId: string, policy: AttributionPo
 }
 
 /** Nobody credited; the last holder's dealer still rings (a late caller most likely wants them). */
-function unattributed(view: HolderView, last: Holder | null, holderState: HolderStateSeen, policy: AttributionPolicy): CallAttribution {
+function unattributed(
+  view: HolderView,
+  last: Holder | null,
+  holderState: HolderStateSeen,
+  policy: AttributionPolicy,
+): CallAttribution {
   const listing = last ? view.listings.get(last.listingId) : undefined;
   return {
     attribution: 'none',

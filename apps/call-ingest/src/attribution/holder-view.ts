@@ -70,7 +70,13 @@ export function applyEvent(view: HolderView, event: CallpoolEvent): void {
       return applyDisplay(view, event.data);
     case 'SessionExpired':
       for (const cooling of event.data.numbersCooling)
-        endHolding(view, cooling.number, 'cooling', event.occurredAt, (t) => t.status === 'displayed' && t.holder?.sessionId === event.data.sessionId);
+        endHolding(
+          view,
+          cooling.number,
+          'cooling',
+          event.occurredAt,
+          (t) => t.status === 'displayed' && t.holder?.sessionId === event.data.sessionId,
+        );
       return;
     case 'NumberCooledDown':
       setStatusKeepingHolders(view, event.data.number, 'available');
@@ -108,7 +114,12 @@ function applyDisplay(view: HolderView, display: DisplayData): void {
   // Listing-level and overflow answers show a shared number (or the dealer's own): nobody holds it.
   if (display.pool !== 'session' && display.pool !== 'locked') return;
   const tracked = track(view, display.number);
-  const holder = { visitorId: display.visitorId, sessionId: display.sessionId, listingId: display.listingId, dealerId: display.dealerId };
+  const holder = {
+    visitorId: display.visitorId,
+    sessionId: display.sessionId,
+    listingId: display.listingId,
+    dealerId: display.dealerId,
+  };
   // A locked number shown again keeps its lock; the newest session is the best guess for a call.
   tracked.status = display.pool === 'locked' ? 'locked' : 'displayed';
   tracked.holder = holder;

@@ -27,7 +27,8 @@ export class CallLedger {
     for (const event of events) {
       const at = Date.parse(event.occurredAt);
       if (event.type === 'CallReceived') {
-        const { callSid, attribution, confidence, holderState, visitorId, sessionId, listingId, dealerId, routedTo } = event.data;
+        const { callSid, attribution, confidence, holderState, visitorId, sessionId, listingId, dealerId, routedTo } =
+          event.data;
         const decided = { attribution, confidence, holderState, visitorId, sessionId, listingId, dealerId, routedTo };
         this.received.set(callSid, { at, value: Promise.resolve({ callSid, attribution: decided }) });
       } else if (event.type === 'CallCompleted') this.completed.set(event.data.callSid, { at, value: true });

@@ -32,17 +32,28 @@ export class ReceiveCallHandler implements ICommandHandler<ReceiveCall> {
     const startedAt = this.journal.now();
     const attribution = attributeCall(this.view.view(), params.To, startedAt, this.policy);
     this.metrics
-      .counter('callpool_calls_received_total', 'Calls answered, by attribution and the number’s state', ['attribution', 'holder_state'])
+      .counter('callpool_calls_received_total', 'Calls answered, by attribution and the number’s state', [
+        'attribution',
+        'holder_state',
+      ])
       .inc({ attribution: attribution.attribution, holder_state: attribution.holderState });
     const decision = this.record(params, attribution, startedAt);
     this.ledger.recordDecision(params.CallSid, startedAt, decision);
     return decision;
   }
 
-  private async record(params: ReceiveCall['params'], attribution: CallDecision['attribution'], startedAt: Date): Promise<CallDecision> {
+  private async record(
+    params: ReceiveCall['params'],
+    attribution: CallDecision['attribution'],
+    startedAt: Date,
+  ): Promise<CallDecision> {
     const { CallSid: callSid, To: trackingNumber, From: caller } = params;
     try {
-      await this.journal.record('CallReceived', { callSid, trackingNumber, caller, startedAt: startedAt.toISOString(), ...attribution }, startedAt);
+      await this.journal.record(
+        'CallReceived',
+        { callSid, trackingNumber, caller, startedAt: startedAt.toISOString(), ...attribution },
+        startedAt,
+      );
     } catch (error) {
       // The caller must still reach the dealer; the lost record is an alert, not a dropped call.
       this.logger.error({ err: error, callSid }, 'could not spool CallReceived; the call is routed anyway');

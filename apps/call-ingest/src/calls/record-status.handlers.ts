@@ -39,7 +39,12 @@ export class RecordDialOutcomeHandler implements ICommandHandler<RecordDialOutco
     const answered = params.DialCallStatus === 'completed' || params.DialCallStatus === 'answered';
     const now = this.journal.now();
     if (!this.ledger.firstDialEnd(params.CallSid, now)) return { answered };
-    const data = { callSid: params.CallSid, dialCallStatus: params.DialCallStatus, dialDurationS: params.DialCallDuration ?? 0, answered };
+    const data = {
+      callSid: params.CallSid,
+      dialCallStatus: params.DialCallStatus,
+      dialDurationS: params.DialCallDuration ?? 0,
+      answered,
+    };
     await this.journal.record('DealerDialEnded', data, now).catch((error) => {
       this.ledger.forgetDialEnd(params.CallSid);
       throw error;

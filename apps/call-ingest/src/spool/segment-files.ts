@@ -29,7 +29,10 @@ export async function listSegments(dir: string): Promise<Segment[]> {
  * mid-write leaves a last line without its newline: that record was never
  * acknowledged (its fsync had not returned), so it is cut off the file.
  */
-export async function readSegment(dir: string, segment: Segment): Promise<{ records: SpoolRecord[]; unreadableLines: number }> {
+export async function readSegment(
+  dir: string,
+  segment: Segment,
+): Promise<{ records: SpoolRecord[]; unreadableLines: number }> {
   const path = join(dir, segmentName(segment.firstSeq));
   const text = await fs.readFile(path, 'utf8');
   const complete = text.slice(0, text.lastIndexOf('\n') + 1);

@@ -50,7 +50,12 @@ export class SpoolPublisher {
   }
 
   status(): PublisherStatus {
-    return { connected: this.connected, pending: this.spool.pendingCount(), lastError: this.lastError, failingSince: this.failingSince };
+    return {
+      connected: this.connected,
+      pending: this.spool.pendingCount(),
+      lastError: this.lastError,
+      failingSince: this.failingSince,
+    };
   }
 
   /** Waits (at most `timeoutMs`) for the spool to empty, unless publishing is failing anyway. */

@@ -5,7 +5,11 @@ import { newEvent } from '@callpool/contracts';
 import { Spool } from './spool';
 
 const completed = (callSid: string, occurredAt = '2025-03-01T12:00:00.000Z') =>
-  newEvent('CallCompleted', { callSid, status: 'completed', durationS: 30 }, { occurredAt, metadata: { producer: 'test' } });
+  newEvent(
+    'CallCompleted',
+    { callSid, status: 'completed', durationS: 30 },
+    { occurredAt, metadata: { producer: 'test' } },
+  );
 
 describe('Spool', () => {
   let dir: string;

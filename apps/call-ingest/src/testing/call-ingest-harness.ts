@@ -31,7 +31,11 @@ export function tempDir(label: string): Promise<string> {
 
 export const removeDir = (dir: string) => rm(dir, { recursive: true, force: true });
 
-export function allocation<T extends EventType>(type: T, data: EventData<T>, occurredAt: Date = new Date()): CallpoolEvent {
+export function allocation<T extends EventType>(
+  type: T,
+  data: EventData<T>,
+  occurredAt: Date = new Date(),
+): CallpoolEvent {
   return newEvent(type, data, { occurredAt, metadata: { producer: 'test-allocator' } }) as CallpoolEvent;
 }
 
@@ -49,7 +53,10 @@ export async function commitAllocations(prefix: string, events: CallpoolEvent[])
 }
 
 /** Everything on the prefix's `callpool.calls`, read-committed, as it arrives. */
-export async function watchCalls(prefix: string, kafka: Kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'test-watch', topicPrefix: prefix })) {
+export async function watchCalls(
+  prefix: string,
+  kafka: Kafka = createKafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'test-watch', topicPrefix: prefix }),
+) {
   await ensureTopics(kafka, prefix);
   const events: CallpoolEvent[] = [];
   const consumer = new EventConsumer(kafka, {
@@ -64,7 +71,10 @@ export async function watchCalls(prefix: string, kafka: Kafka = createKafka({ br
   return {
     events,
     of: <T extends EventType>(type: T, callSid?: string) =>
-      events.filter((e): e is Extract<CallpoolEvent, { type: T }> => e.type === type && (!callSid || (e.data as { callSid: string }).callSid === callSid)),
+      events.filter(
+        (e): e is Extract<CallpoolEvent, { type: T }> =>
+          e.type === type && (!callSid || (e.data as { callSid: string }).callSid === callSid),
+      ),
     stop: () => consumer.stop(),
   };
 }

@@ -25,7 +25,9 @@ export function cuttableKafka(brokers: string[], clientId: string): KafkaLink {
     retry: { initialRetryTime: 50, maxRetryTime: 1000, retries: 3 },
     logLevel: logLevel.NOTHING,
     socketFactory: ({ host, port, onConnect }) => {
-      const socket = isCut ? net.connect({ host: '127.0.0.1', port: 1 }, onConnect) : net.connect({ host, port }, onConnect);
+      const socket = isCut
+        ? net.connect({ host: '127.0.0.1', port: 1 }, onConnect)
+        : net.connect({ host, port }, onConnect);
       open.add(socket);
       socket.on('close', () => open.delete(socket));
       return socket;

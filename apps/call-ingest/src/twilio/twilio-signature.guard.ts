@@ -32,7 +32,9 @@ export class TwilioSignatureGuard implements CanActivate {
     const params = isFormParams(request.body) ? request.body : {};
     const url = `${this.auth.publicBaseUrl}${request.url}`;
     if (signature && isValidTwilioSignature(this.auth.authToken, signature, url, params)) return true;
-    this.metrics.counter('callpool_webhooks_rejected_total', 'Twilio webhooks refused for their signature', ['reason']).inc({ reason: signature ? 'invalid' : 'missing' });
+    this.metrics
+      .counter('callpool_webhooks_rejected_total', 'Twilio webhooks refused for their signature', ['reason'])
+      .inc({ reason: signature ? 'invalid' : 'missing' });
     throw new ApiError(403, 'invalid_signature', 'X-Twilio-Signature is missing or does not match this request');
   }
 }

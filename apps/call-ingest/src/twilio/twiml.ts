@@ -26,7 +26,10 @@ export function dialTwiml(routedTo: string, settings: DialSettings): string {
 export function afterDialTwiml(answered: boolean): string {
   const response = new twilio.twiml.VoiceResponse();
   if (!answered)
-    response.say({ voice: 'alice', language: 'en-US' }, 'Sorry, nobody could take your call right now. Please try again a little later. Goodbye.');
+    response.say(
+      { voice: 'alice', language: 'en-US' },
+      'Sorry, nobody could take your call right now. Please try again a little later. Goodbye.',
+    );
   response.hangup();
   return response.toString();
 }

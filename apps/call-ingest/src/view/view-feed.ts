@@ -57,7 +57,10 @@ export class ViewFeed {
   }
 
   status(): { source: ViewSource; kafkaReachable: boolean } {
-    return { source: this.source, kafkaReachable: this.source === 'live' && Date.now() - this.lastFetchAt < SILENCE_MS };
+    return {
+      source: this.source,
+      kafkaReachable: this.source === 'live' && Date.now() - this.lastFetchAt < SILENCE_MS,
+    };
   }
 
   /** Resolves once the replayed view serves calls (tests; /health reports the same). */
@@ -120,7 +123,9 @@ export class ViewFeed {
       // Closing the connections makes an in-flight fetch crash, and kafkajs then schedules a restart
       // after our disconnect: disconnecting once more cancels it.
       if (this.stopped) return void setImmediate(() => void consumer.stop().catch(() => undefined));
-      this.options.log.warn(`reading ${this.topic} failed (${payload.restart ? 'kafkajs retries' : 'starting over'}): ${payload.error.message}`);
+      this.options.log.warn(
+        `reading ${this.topic} failed (${payload.restart ? 'kafkajs retries' : 'starting over'}): ${payload.error.message}`,
+      );
       // kafkajs restarts itself after retriable errors; after any other, start over with a fresh replay.
       if (!payload.restart) void this.restartAfterCrash(consumer);
     });
@@ -135,7 +140,9 @@ export class ViewFeed {
     this.source = 'live';
     this.lastFetchAt = Date.now();
     if (building.newestEventAt) this.options.onEventTime(new Date(building.newestEventAt));
-    this.options.log.log(`view of ${this.topic} caught up: ${building.numbers.size} numbers, ${building.listings.size} listings`);
+    this.options.log.log(
+      `view of ${this.topic} caught up: ${building.numbers.size} numbers, ${building.listings.size} listings`,
+    );
     this.changedSinceSnapshot = true;
     void this.snapshotIfChanged();
   }

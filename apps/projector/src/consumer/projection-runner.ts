@@ -77,7 +77,8 @@ export class ProjectionRunner {
     this.state = 'running';
     await consumer.start();
     // Seeking after run(): a first fetch from offset 0 may still arrive; applyChunk skips what is below the stored offset.
-    for (const { topic, partition, offset } of offsets) consumer.consumer.seek({ topic, partition, offset: offset.toString() });
+    for (const { topic, partition, offset } of offsets)
+      consumer.consumer.seek({ topic, partition, offset: offset.toString() });
   }
 
   private async handle(epoch: number, batch: ConsumedBatch, payload: EachBatchPayload): Promise<void> {
@@ -140,7 +141,11 @@ export class ProjectionRunner {
       generation: generation.rows[0].generation as string,
       offsets: offsets.rows
         .filter((row) => this.options.topics.includes(row.topic))
-        .map((row) => ({ topic: row.topic as string, partition: row.partition as number, offset: BigInt(row.next_offset) })),
+        .map((row) => ({
+          topic: row.topic as string,
+          partition: row.partition as number,
+          offset: BigInt(row.next_offset),
+        })),
     };
   }
 
@@ -160,7 +165,11 @@ function chunksOf(batch: ConsumedBatch, payload: EachBatchPayload, size: number)
     chunks.push({
       topic: batch.topic,
       partition: batch.partition,
-      messages: slice.map((m, i) => ({ offset: m.offset, decoded: m.decoded, timestamp: payload.batch.messages[start + i].timestamp })),
+      messages: slice.map((m, i) => ({
+        offset: m.offset,
+        decoded: m.decoded,
+        timestamp: payload.batch.messages[start + i].timestamp,
+      })),
       nextOffset: (last ? BigInt(payload.batch.lastOffset()) : BigInt(slice[slice.length - 1].offset)) + 1n,
     });
   }

@@ -16,8 +16,16 @@ export interface MigrationTarget extends AnalystRoleSettings {
  * migrations table lives in that schema too, so a rebuilt schema carries its
  * own history through the swap.
  */
-export async function migrateSchema(target: MigrationTarget, { releasedUpTo }: { releasedUpTo?: number } = {}): Promise<string[]> {
-  const migrations = [ProjectionTables1767000000001, AnalystViews1767000000002, analystRoleMigration(target), DisplayOverflowReason1767000000004];
+export async function migrateSchema(
+  target: MigrationTarget,
+  { releasedUpTo }: { releasedUpTo?: number } = {},
+): Promise<string[]> {
+  const migrations = [
+    ProjectionTables1767000000001,
+    AnalystViews1767000000002,
+    analystRoleMigration(target),
+    DisplayOverflowReason1767000000004,
+  ];
   const dataSource = new DataSource({
     type: 'postgres',
     url: target.databaseUrl,

@@ -12,9 +12,21 @@ export class ProjectionTables1767000000001 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    const tables = ['call_records', 'listings', 'page_views', 'session_listings', 'sessions', 'displays',
-      'number_state_intervals', 'number_assignments', 'tracking_numbers', 'dead_letters', 'processed_events',
-      'projector_offsets', 'projector_generation'];
+    const tables = [
+      'call_records',
+      'listings',
+      'page_views',
+      'session_listings',
+      'sessions',
+      'displays',
+      'number_state_intervals',
+      'number_assignments',
+      'tracking_numbers',
+      'dead_letters',
+      'processed_events',
+      'projector_offsets',
+      'projector_generation',
+    ];
     for (const table of tables) await runner.query(`DROP TABLE IF EXISTS ${table}`);
   }
 }

@@ -71,19 +71,34 @@ export async function applyChunk(
 
 async function applyMessages(client: PoolClient, chunk: Chunk, messages: ProjectedMessage[]) {
   const dead = messages.filter((m) => !m.decoded.ok);
-  await writeRows(client, deadLetters, dead.map((m) => deadLetterRow(chunk, m)));
+  await writeRows(
+    client,
+    deadLetters,
+    dead.map((m) => deadLetterRow(chunk, m)),
+  );
   const inOrder = new Map<string, { event: CallpoolEvent; offset: string }>();
-  for (const m of messages) if (m.decoded.ok && !inOrder.has(m.decoded.event.id)) inOrder.set(m.decoded.event.id, { event: m.decoded.event, offset: m.offset });
+  for (const m of messages)
+    if (m.decoded.ok && !inOrder.has(m.decoded.event.id))
+      inOrder.set(m.decoded.event.id, { event: m.decoded.event, offset: m.offset });
   const fresh = await claimEventIds(client, chunk, [...inOrder.values()]);
   await projectEvents(client, fresh);
-  return { projected: fresh.length, duplicates: messages.length - dead.length - fresh.length, deadLetters: dead.length };
+  return {
+    projected: fresh.length,
+    duplicates: messages.length - dead.length - fresh.length,
+    deadLetters: dead.length,
+  };
 }
 
 /** Records the ids; the ones already there were projected before (a redelivery, perhaps at another offset). */
 async function claimEventIds(client: PoolClient, chunk: Chunk, events: { event: CallpoolEvent; offset: string }[]) {
   if (events.length === 0) return [];
   const rows = events.map(({ event, offset }) => ({
-    event_id: event.id, event_type: event.type, topic: chunk.topic, partition: chunk.partition, offset, occurred_at: event.occurredAt,
+    event_id: event.id,
+    event_type: event.type,
+    topic: chunk.topic,
+    partition: chunk.partition,
+    offset,
+    occurred_at: event.occurredAt,
   }));
   const claimed = await client.query(
     `INSERT INTO processed_events (event_id, event_type, topic, partition, "offset", occurred_at)
@@ -104,7 +119,12 @@ async function storedOffset(client: PoolClient, chunk: Chunk): Promise<bigint | 
   return result.rowCount ? BigInt(result.rows[0].next_offset) : null;
 }
 
-async function compareAndSetOffset(client: PoolClient, chunk: Chunk, expected: bigint | null, next: bigint): Promise<void> {
+async function compareAndSetOffset(
+  client: PoolClient,
+  chunk: Chunk,
+  expected: bigint | null,
+  next: bigint,
+): Promise<void> {
   const result = await client.query(
     `INSERT INTO projector_offsets AS o (topic, partition, next_offset) VALUES ($1, $2, $3)
      ON CONFLICT (topic, partition) DO UPDATE SET next_offset = excluded.next_offset
@@ -117,8 +137,12 @@ async function compareAndSetOffset(client: PoolClient, chunk: Chunk, expected: b
 function deadLetterRow(chunk: Chunk, message: ProjectedMessage) {
   const failed = message.decoded as Extract<DecodeResult, { ok: false }>;
   return {
-    topic: chunk.topic, partition: chunk.partition, offset: message.offset, reason: failed.reason,
-    payload: failed.raw, at: new Date(Number(message.timestamp)).toISOString(),
+    topic: chunk.topic,
+    partition: chunk.partition,
+    offset: message.offset,
+    reason: failed.reason,
+    payload: failed.raw,
+    at: new Date(Number(message.timestamp)).toISOString(),
   };
 }
 

@@ -17,18 +17,30 @@ export async function projectCalls(db: Db, events: CallpoolEvent[]): Promise<voi
     if (event.type === 'CallReceived') {
       const d = event.data;
       Object.assign(call(d.callSid), {
-        tracking_number: d.trackingNumber, caller: d.caller, started_at: d.startedAt, attribution: d.attribution,
-        confidence: d.confidence, holder_state: d.holderState, visitor_id: d.visitorId, session_id: d.sessionId,
-        listing_id: d.listingId, dealer_id: d.dealerId, routed_to: d.routedTo,
+        tracking_number: d.trackingNumber,
+        caller: d.caller,
+        started_at: d.startedAt,
+        attribution: d.attribution,
+        confidence: d.confidence,
+        holder_state: d.holderState,
+        visitor_id: d.visitorId,
+        session_id: d.sessionId,
+        listing_id: d.listingId,
+        dealer_id: d.dealerId,
+        routed_to: d.routedTo,
       });
     } else if (event.type === 'CallCompleted') {
       Object.assign(call(event.data.callSid), {
-        status: event.data.status, duration_s: event.data.durationS, completed_at: event.occurredAt,
+        status: event.data.status,
+        duration_s: event.data.durationS,
+        completed_at: event.occurredAt,
       });
     } else if (event.type === 'DealerDialEnded') {
       Object.assign(call(event.data.callSid), {
-        dial_status: event.data.dialCallStatus, dial_duration_s: event.data.dialDurationS,
-        answered: event.data.answered, dial_ended_at: event.occurredAt,
+        dial_status: event.data.dialCallStatus,
+        dial_duration_s: event.data.dialDurationS,
+        answered: event.data.answered,
+        dial_ended_at: event.occurredAt,
       });
     }
   }
@@ -36,10 +48,25 @@ export async function projectCalls(db: Db, events: CallpoolEvent[]): Promise<voi
 }
 
 const columns = [
-  'call_sid text', 'tracking_number text', 'caller text', 'started_at timestamptz', 'attribution text',
-  'confidence numeric', 'holder_state text', 'visitor_id text', 'session_id text', 'listing_id text',
-  'dealer_id text', 'routed_to text', 'status text', 'duration_s integer', 'completed_at timestamptz',
-  'dial_status text', 'dial_duration_s integer', 'answered boolean', 'dial_ended_at timestamptz',
+  'call_sid text',
+  'tracking_number text',
+  'caller text',
+  'started_at timestamptz',
+  'attribution text',
+  'confidence numeric',
+  'holder_state text',
+  'visitor_id text',
+  'session_id text',
+  'listing_id text',
+  'dealer_id text',
+  'routed_to text',
+  'status text',
+  'duration_s integer',
+  'completed_at timestamptz',
+  'dial_status text',
+  'dial_duration_s integer',
+  'answered boolean',
+  'dial_ended_at timestamptz',
 ];
 
 /** Columns of one kind of event arrive together; the absent kinds stay as they were. */
@@ -56,6 +83,10 @@ const callRecords = {
 
 /** Received columns are replaced as a group (a nullable visitor_id must not survive a newer CallReceived). */
 function mergeOf(name: string): string {
-  const group = receivedColumns.includes(name) ? 'started_at' : name === 'status' || name === 'duration_s' || name === 'completed_at' ? 'completed_at' : 'dial_ended_at';
+  const group = receivedColumns.includes(name)
+    ? 'started_at'
+    : name === 'status' || name === 'duration_s' || name === 'completed_at'
+      ? 'completed_at'
+      : 'dial_ended_at';
   return `CASE WHEN excluded.${group} IS NOT NULL THEN excluded.${name} ELSE t.${name} END`;
 }

@@ -14,10 +14,16 @@ export async function projectListings(db: Db, events: CallpoolEvent[]): Promise<
       const row = listing(event.data.listingId);
       row.registered_at ??= event.occurredAt;
       Object.assign(row, {
-        dealer_id: event.data.dealerId, forward_to: event.data.forwardTo, tier: event.data.tier, updated_at: event.occurredAt,
+        dealer_id: event.data.dealerId,
+        forward_to: event.data.forwardTo,
+        tier: event.data.tier,
+        updated_at: event.occurredAt,
       });
     } else if (event.type === 'ListingNumberAssigned') {
-      Object.assign(listing(event.data.listingId), { listing_number: event.data.number, dealer_id: event.data.dealerId });
+      Object.assign(listing(event.data.listingId), {
+        listing_number: event.data.number,
+        dealer_id: event.data.dealerId,
+      });
     } else if (event.type === 'ListingSold') {
       listing(event.data.listingId).sold_at ??= event.occurredAt;
     }

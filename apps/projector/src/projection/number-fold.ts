@@ -20,8 +20,14 @@ export class NumberFold {
     switch (event.type) {
       case 'NumberProvisioned':
         return this.transition(event.id, event.data.number, 'available', at, {
-          pool: null, visitor_id: null, session_id: null, listing_id: null, locked_until: null,
-          provisioned_at: at, released_at: null, twilio_sid: event.data.sid,
+          pool: null,
+          visitor_id: null,
+          session_id: null,
+          listing_id: null,
+          locked_until: null,
+          provisioned_at: at,
+          released_at: null,
+          twilio_sid: event.data.sid,
         });
       case 'NumberDisplayed':
         if (event.data.pool === 'session') return this.displayed(event.id, at, event.data);
@@ -40,12 +46,18 @@ export class NumberFold {
         // Out of the pool for good (until sold and released): neither free nor held by a visitor.
         this.endStretch(event.data.number, at, 'reassigned');
         return this.transition(event.id, event.data.number, 'listing', at, {
-          pool: null, visitor_id: null, session_id: null, listing_id: event.data.listingId, locked_until: null,
+          pool: null,
+          visitor_id: null,
+          session_id: null,
+          listing_id: event.data.listingId,
+          locked_until: null,
         });
       case 'NumberReleased':
         this.endStretch(event.data.number, at, 'released');
         return this.transition(event.id, event.data.number, 'released', at, {
-          pool: null, locked_until: null, released_at: at,
+          pool: null,
+          locked_until: null,
+          released_at: at,
         });
       default:
         return;
@@ -54,10 +66,18 @@ export class NumberFold {
 
   result(): { numbers: TrackingNumberRow[]; assignments: AssignmentRow[]; intervals: StateIntervalRow[] } {
     const numbers = [...this.touchedNumbers].map((number) => this.ledgers.get(number)!.row!);
-    return { numbers, assignments: [...this.touchedAssignments.values()], intervals: [...this.touchedIntervals.values()] };
+    return {
+      numbers,
+      assignments: [...this.touchedAssignments.values()],
+      intervals: [...this.touchedIntervals.values()],
+    };
   }
 
-  private displayed(eventId: string, at: string, data: { number: string } & Holder & { assignmentStarted: boolean }): void {
+  private displayed(
+    eventId: string,
+    at: string,
+    data: { number: string } & Holder & { assignmentStarted: boolean },
+  ): void {
     const open = this.ledger(data.number).openAssignment;
     const sameStretch = open?.pool === 1 && open.session_id === data.sessionId && open.listing_id === data.listingId;
     // A later display of the same (session, listing) only slides the session; anything else starts a stretch.
@@ -65,7 +85,11 @@ export class NumberFold {
     this.endStretch(data.number, at, 'reassigned');
     this.startStretch(eventId, data.number, 1, data, at);
     this.transition(eventId, data.number, 'displayed', at, {
-      pool: 1, visitor_id: data.visitorId, session_id: data.sessionId, listing_id: data.listingId, locked_until: null,
+      pool: 1,
+      visitor_id: data.visitorId,
+      session_id: data.sessionId,
+      listing_id: data.listingId,
+      locked_until: null,
     });
   }
 
@@ -84,7 +108,10 @@ export class NumberFold {
       this.startStretch(eventId, data.number, 2, data, at);
     }
     this.transition(eventId, data.number, 'locked', at, {
-      pool: 2, visitor_id: data.visitorId, session_id: data.sessionId, listing_id: data.listingId,
+      pool: 2,
+      visitor_id: data.visitorId,
+      session_id: data.sessionId,
+      listing_id: data.listingId,
       locked_until: data.lockedUntil,
     });
   }
@@ -97,8 +124,15 @@ export class NumberFold {
 
   private startStretch(eventId: string, number: string, pool: 1 | 2, holder: Holder, at: string): void {
     const stretch: AssignmentRow = {
-      assignment_id: `${eventId}:${number}`, number, pool, started_at: at, ended_at: null, end_reason: null,
-      visitor_id: holder.visitorId, session_id: holder.sessionId, listing_id: holder.listingId,
+      assignment_id: `${eventId}:${number}`,
+      number,
+      pool,
+      started_at: at,
+      ended_at: null,
+      end_reason: null,
+      visitor_id: holder.visitorId,
+      session_id: holder.sessionId,
+      listing_id: holder.listingId,
     };
     this.ledger(number).openAssignment = stretch;
     this.touchedAssignments.set(stretch.assignment_id, stretch);
@@ -114,14 +148,27 @@ export class NumberFold {
   }
 
   /** Moves the number to `state`; a change of state closes one interval and opens the next (none while released). */
-  private transition(eventId: string, number: string, state: NumberState, at: string, patch: Partial<TrackingNumberRow>): void {
+  private transition(
+    eventId: string,
+    number: string,
+    state: NumberState,
+    at: string,
+    patch: Partial<TrackingNumberRow>,
+  ): void {
     const ledger = this.ledger(number);
     const row: TrackingNumberRow = ledger.row ?? emptyRow(number, state, at);
     if (!ledger.row || row.state !== state) {
-      if (ledger.openInterval) this.touchedIntervals.set(ledger.openInterval.interval_id, { ...ledger.openInterval, ended_at: at });
+      if (ledger.openInterval)
+        this.touchedIntervals.set(ledger.openInterval.interval_id, { ...ledger.openInterval, ended_at: at });
       ledger.openInterval = undefined;
       if (state !== 'released') {
-        const opened: StateIntervalRow = { interval_id: `${eventId}:${number}`, number, state, started_at: at, ended_at: null };
+        const opened: StateIntervalRow = {
+          interval_id: `${eventId}:${number}`,
+          number,
+          state,
+          started_at: at,
+          ended_at: null,
+        };
         ledger.openInterval = opened;
         this.touchedIntervals.set(opened.interval_id, opened);
       }
@@ -134,7 +181,16 @@ export class NumberFold {
 
 function emptyRow(number: string, state: NumberState, at: string): TrackingNumberRow {
   return {
-    number, state, pool: null, visitor_id: null, session_id: null, listing_id: null, locked_until: null,
-    provisioned_at: null, released_at: null, twilio_sid: null, state_since: at,
+    number,
+    state,
+    pool: null,
+    visitor_id: null,
+    session_id: null,
+    listing_id: null,
+    locked_until: null,
+    provisioned_at: null,
+    released_at: null,
+    twilio_sid: null,
+    state_since: at,
   };
 }

@@ -36,11 +36,17 @@ function numbersOf(event: CallpoolEvent): string[] {
 async function loadLedgers(db: Db, numbers: string[]): Promise<Map<string, NumberLedger>> {
   const ledgers = new Map<string, NumberLedger>(numbers.map((number) => [number, {}]));
   const rows = await db.query('SELECT * FROM tracking_numbers WHERE number = ANY($1)', [numbers]);
-  for (const row of rows.rows) ledgers.get(row.number)!.row = fromContractState(withIsoTimes(row) as unknown as TrackingNumberRow);
-  const open = await db.query('SELECT * FROM number_assignments WHERE number = ANY($1) AND ended_at IS NULL', [numbers]);
+  for (const row of rows.rows)
+    ledgers.get(row.number)!.row = fromContractState(withIsoTimes(row) as unknown as TrackingNumberRow);
+  const open = await db.query('SELECT * FROM number_assignments WHERE number = ANY($1) AND ended_at IS NULL', [
+    numbers,
+  ]);
   for (const row of open.rows) ledgers.get(row.number)!.openAssignment = withIsoTimes(row) as unknown as AssignmentRow;
-  const intervals = await db.query('SELECT * FROM number_state_intervals WHERE number = ANY($1) AND ended_at IS NULL', [numbers]);
-  for (const row of intervals.rows) ledgers.get(row.number)!.openInterval = withIsoTimes(row) as unknown as StateIntervalRow;
+  const intervals = await db.query('SELECT * FROM number_state_intervals WHERE number = ANY($1) AND ended_at IS NULL', [
+    numbers,
+  ]);
+  for (const row of intervals.rows)
+    ledgers.get(row.number)!.openInterval = withIsoTimes(row) as unknown as StateIntervalRow;
   return ledgers;
 }
 
@@ -60,7 +66,9 @@ function fromContractState(row: TrackingNumberRow): TrackingNumberRow {
 }
 
 function withIsoTimes(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value instanceof Date ? iso(value) : value]));
+  return Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [key, value instanceof Date ? iso(value) : value]),
+  );
 }
 
 const trackingNumbers = {

@@ -7,7 +7,11 @@ export type Db = Pick<PoolClient, 'query'>;
  * `jsonb_to_recordset` turns them back into typed columns. `columns` is the
  * column list with types, e.g. `event_id text, viewed_at timestamptz`.
  */
-export async function writeRows(db: Db, sql: { table: string; columns: string; conflict: string }, rows: object[]): Promise<void> {
+export async function writeRows(
+  db: Db,
+  sql: { table: string; columns: string; conflict: string },
+  rows: object[],
+): Promise<void> {
   if (rows.length === 0) return;
   const names = sql.columns.split(',').map((column) => column.trim().split(/\s+/)[0]);
   await db.query(
@@ -20,7 +24,9 @@ export async function writeRows(db: Db, sql: { table: string; columns: string; c
 
 /** Postgres text cannot hold NUL; one in a payload must not stall the projector on a batch it can never write. */
 export function toJson(rows: object[]): string {
-  return JSON.stringify(rows, (_key, value) => (typeof value === 'string' ? value.split(String.fromCharCode(0)).join('') : value));
+  return JSON.stringify(rows, (_key, value) =>
+    typeof value === 'string' ? value.split(String.fromCharCode(0)).join('') : value,
+  );
 }
 
 /** Postgres gives timestamptz back as Date; the folds work on ISO strings like the events. */

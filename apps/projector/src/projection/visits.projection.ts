@@ -33,7 +33,13 @@ interface SessionRow {
 export function foldSessions(events: CallpoolEvent[]): SessionRow[] {
   const sessions = new Map<string, SessionRow>();
   const sighting = (sessionId: string, visitorId: string, at: string): SessionRow => {
-    const row = sessions.get(sessionId) ?? { session_id: sessionId, visitor_id: visitorId, started_at: at, last_seen_at: at, last_expired_at: null };
+    const row = sessions.get(sessionId) ?? {
+      session_id: sessionId,
+      visitor_id: visitorId,
+      started_at: at,
+      last_seen_at: at,
+      last_expired_at: null,
+    };
     if (before(at, row.started_at)) row.started_at = at;
     if (before(row.last_seen_at, at)) row.last_seen_at = at;
     sessions.set(sessionId, row);
@@ -79,16 +85,30 @@ function firstDisplays(displays: EventOf<'NumberDisplayed'>[]) {
 
 function displayRow({ id, data, occurredAt }: EventOf<'NumberDisplayed'>) {
   return {
-    event_id: id, number: data.number, pool: data.pool, attribution: data.attribution, visitor_id: data.visitorId,
-    session_id: data.sessionId, listing_id: data.listingId, dealer_id: data.dealerId, displayed_at: occurredAt,
-    expires_at: data.expiresAt, assignment_started: data.assignmentStarted, overflow_reason: data.overflowReason ?? null,
+    event_id: id,
+    number: data.number,
+    pool: data.pool,
+    attribution: data.attribution,
+    visitor_id: data.visitorId,
+    session_id: data.sessionId,
+    listing_id: data.listingId,
+    dealer_id: data.dealerId,
+    displayed_at: occurredAt,
+    expires_at: data.expiresAt,
+    assignment_started: data.assignmentStarted,
+    overflow_reason: data.overflowReason ?? null,
   };
 }
 
 function pageViewRow({ id, data, occurredAt }: EventOf<'PageViewed'>) {
   return {
-    event_id: id, session_id: data.sessionId, visitor_id: data.visitorId, listing_id: data.listingId ?? null,
-    url: data.url, action: data.action, viewed_at: occurredAt,
+    event_id: id,
+    session_id: data.sessionId,
+    visitor_id: data.visitorId,
+    listing_id: data.listingId ?? null,
+    url: data.url,
+    action: data.action,
+    viewed_at: occurredAt,
   };
 }
 
@@ -108,7 +128,8 @@ const sessionListings = {
 
 const pageViewTable = {
   table: 'page_views',
-  columns: 'event_id text, session_id text, visitor_id text, listing_id text, url text, action text, viewed_at timestamptz',
+  columns:
+    'event_id text, session_id text, visitor_id text, listing_id text, url text, action text, viewed_at timestamptz',
   conflict: 'ON CONFLICT (event_id) DO NOTHING',
 };
 
@@ -127,4 +148,3 @@ const sessionTable = {
     demographics = CASE WHEN excluded.demographics IS NULL THEN t.demographics
                         ELSE excluded.demographics || COALESCE(t.demographics, '{}'::jsonb) END`,
 };
-

@@ -28,9 +28,17 @@ export async function rebuildProjection(config: ProjectorConfig, log: RunnerLog)
   await ensureDatabase(config.DATABASE_URL);
   await dropSchemaIfExists(config.DATABASE_URL, rebuilt); // a leftover of an interrupted rebuild
   await migrateSchema({
-    databaseUrl: config.DATABASE_URL, schema: rebuilt, liveSchema: live, analystPassword: config.ANALYST_PASSWORD, warn: log.warn,
+    databaseUrl: config.DATABASE_URL,
+    schema: rebuilt,
+    liveSchema: live,
+    analystPassword: config.ANALYST_PASSWORD,
+    warn: log.warn,
   });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'callpool-projector-rebuild', topicPrefix: config.CALLPOOL_TOPIC_PREFIX });
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: 'callpool-projector-rebuild',
+    topicPrefix: config.CALLPOOL_TOPIC_PREFIX,
+  });
   await ensureTopics(kafka, config.CALLPOOL_TOPIC_PREFIX);
   const topics = allTopicNames(config.CALLPOOL_TOPIC_PREFIX);
   const pool = createSchemaPool(config.DATABASE_URL, rebuilt);
@@ -38,8 +46,13 @@ export async function rebuildProjection(config: ProjectorConfig, log: RunnerLog)
   await admin.connect();
   let events = 0;
   const runner = new ProjectionRunner({
-    kafka, pool, topics, groupPrefix: `${config.CALLPOOL_TOPIC_PREFIX}callpool.projector-rebuild`,
-    batchSize: config.PROJECTOR_BATCH_SIZE, retryMs: config.PROJECTOR_RETRY_MS, log,
+    kafka,
+    pool,
+    topics,
+    groupPrefix: `${config.CALLPOOL_TOPIC_PREFIX}callpool.projector-rebuild`,
+    batchSize: config.PROJECTOR_BATCH_SIZE,
+    retryMs: config.PROJECTOR_RETRY_MS,
+    log,
     onChunk: (_chunk, outcome) => (events += outcome.projected),
   });
   try {
@@ -65,7 +78,11 @@ async function committedEnds(admin: Admin, topics: string[]): Promise<Map<string
   return ends;
 }
 
-async function waitForPositions(positions: Positions, targets: Map<string, bigint>, timeoutMs = 15 * 60_000): Promise<void> {
+async function waitForPositions(
+  positions: Positions,
+  targets: Map<string, bigint>,
+  timeoutMs = 15 * 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const behind = () =>
     [...targets].filter(([key, target]) => {
@@ -73,7 +90,12 @@ async function waitForPositions(positions: Positions, targets: Map<string, bigin
       return positions.get(topic, Number(partition)) < target;
     });
   while (behind().length > 0) {
-    if (Date.now() > deadline) throw new Error(`rebuild did not catch up within ${timeoutMs} ms: ${behind().map(([k]) => k).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `rebuild did not catch up within ${timeoutMs} ms: ${behind()
+          .map(([k]) => k)
+          .join(', ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

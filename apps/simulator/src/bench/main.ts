@@ -17,20 +17,28 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const ctx: BenchContext = {
     log: (line) => process.stderr.write(`${line}\n`),
-    outDir, profile: options.profile, seed: options.seed,
+    outDir,
+    profile: options.profile,
+    seed: options.seed,
     kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
   };
   const report: BenchReport = { startedAt: new Date().toISOString(), options, machine: machine() };
   if (options.only.includes('allocator')) {
     report.allocator = await benchAllocator(ctx, {
-      levels: options.levels, durationMs: options.seconds * 1000, maxRequests: Math.round(6000 * options.scale),
-      repeatShare: options.repeatShare, listings: 200, pgPoolSize: 20,
+      levels: options.levels,
+      durationMs: options.seconds * 1000,
+      maxRequests: Math.round(6000 * options.scale),
+      repeatShare: options.repeatShare,
+      listings: 200,
+      pgPoolSize: 20,
     });
   }
   if (options.only.includes('projector')) report.projector = await benchProjector(ctx, options.projectorEvents);
   if (options.only.includes('call-ingest')) {
     report.callIngest = await benchCallIngest(ctx, {
-      levels: options.webhookConcurrency, durationMs: options.seconds * 1000, maxRequests: Math.round(4000 * options.scale),
+      levels: options.webhookConcurrency,
+      durationMs: options.seconds * 1000,
+      maxRequests: Math.round(4000 * options.scale),
     });
   }
   printReport(report, process.stdout);
@@ -42,7 +50,10 @@ async function main(): Promise<void> {
 function machine() {
   const os = require('node:os') as typeof import('node:os');
   return {
-    cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
     // Other work on the machine skews every figure: say how busy it was when the run started.
     loadAverage: os.loadavg()[0],
   };

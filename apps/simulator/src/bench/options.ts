@@ -31,7 +31,11 @@ const USAGE = `node dist/apps/simulator/src/bench/main.js [options]
   --out <dir>            logs and profiles (default .data/bench)
   --json <file>          also write the results as JSON`;
 
-const list = (value: string) => value.split(',').map((v) => Number(v.trim())).filter((n) => Number.isFinite(n) && n > 0);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((v) => Number(v.trim()))
+    .filter((n) => Number.isFinite(n) && n > 0);
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -56,7 +60,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const only = (values.only ?? [...BENCHMARKS]).flatMap((v) => v.split(','));
-  for (const name of only) if (!BENCHMARKS.includes(name as BenchmarkName)) throw new Error(`--only ${name}: one of ${BENCHMARKS.join(', ')}`);
+  for (const name of only)
+    if (!BENCHMARKS.includes(name as BenchmarkName)) throw new Error(`--only ${name}: one of ${BENCHMARKS.join(', ')}`);
   const scale = Number(values.scale);
   if (!(scale > 0)) throw new Error('--scale must be a positive number');
   return {

@@ -24,7 +24,9 @@ export const REPRODUCE = {
 /** The allocator level the aims are judged at: the best callpool throughput whose p99 stays under 25 ms. */
 export function allocatorVerdict(result: AllocatorBenchResult) {
   const candidates = result.levels.filter((l) => l.callpool.latency.p99 < 25);
-  const best = (candidates.length ? candidates : result.levels).reduce((a, b) => (b.callpool.throughput > a.callpool.throughput ? b : a));
+  const best = (candidates.length ? candidates : result.levels).reduce((a, b) =>
+    b.callpool.throughput > a.callpool.throughput ? b : a,
+  );
   const bestBaseline = result.levels.reduce((a, b) => (b.baseline.throughput > a.baseline.throughput ? b : a));
   return {
     level: best,
@@ -50,12 +52,14 @@ function allocatorMarkdown(result: AllocatorBenchResult): string[] {
   return [
     `### Allocator: POST /v1/displays (\`${REPRODUCE.allocator}\`)`,
     '',
-    `Pool of ${result.poolSize} numbers on both sides (callpool a fresh allocator per level, its pool pre-filled from the Twilio stand-in in ${result.prefillSeconds.map((s) => s.toFixed(1)).join(", ")} s).`,
+    `Pool of ${result.poolSize} numbers on both sides (callpool a fresh allocator per level, its pool pre-filled from the Twilio stand-in in ${result.prefillSeconds.map((s) => s.toFixed(1)).join(', ')} s).`,
     '',
     '| concurrency | baseline displays/s | baseline p50 | baseline p99 | callpool displays/s | callpool p50 | callpool p99 | throughput ratio | Kafka commits: mean time, events each |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...result.levels.map((l) =>
-      `| ${l.concurrency} | ${perSecond(l.baseline.throughput)} | ${ms(l.baseline.latency.p50)} | ${ms(l.baseline.latency.p99)} | ${perSecond(l.callpool.throughput)} | ${ms(l.callpool.latency.p50)} | ${ms(l.callpool.latency.p99)} | ${times(l.callpool.throughput / l.baseline.throughput)} | ${l.commits ? `${ms(l.commits.meanMs)}, ${l.commits.meanEvents.toFixed(1)}` : 'n/a'} |`),
+    ...result.levels.map(
+      (l) =>
+        `| ${l.concurrency} | ${perSecond(l.baseline.throughput)} | ${ms(l.baseline.latency.p50)} | ${ms(l.baseline.latency.p99)} | ${perSecond(l.callpool.throughput)} | ${ms(l.callpool.latency.p50)} | ${ms(l.callpool.latency.p99)} | ${times(l.callpool.throughput / l.baseline.throughput)} | ${l.commits ? `${ms(l.commits.meanMs)}, ${l.commits.meanEvents.toFixed(1)}` : 'n/a'} |`,
+    ),
     '',
     `**Ratio: ${times(verdict.ratio)}** — callpool's best throughput with p99 under 25 ms (${perSecond(verdict.level.callpool.throughput)} at concurrency ${verdict.level.concurrency}, p99 ${ms(verdict.level.callpool.latency.p99)}) against the baseline's best at any concurrency (${perSecond(verdict.bestBaseline.baseline.throughput)} at ${verdict.bestBaseline.concurrency}). Aim: ≥ 5× with p99 < 25 ms — ${verdict.met ? 'met' : 'not met'}.`,
   ];
@@ -65,7 +69,9 @@ function projectorMarkdown(result: ProjectorBenchResult): string[] {
   return [
     `### Projector: events into Postgres (\`${REPRODUCE.projector}\`)`,
     '',
-    `${result.events.toLocaleString('en-US')} events (${Object.entries(result.eventTypes).map(([t, n]) => `${t} ${n}`).join(', ')}) into ${result.rows.toLocaleString('en-US')} rows.`,
+    `${result.events.toLocaleString('en-US')} events (${Object.entries(result.eventTypes)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ')}) into ${result.rows.toLocaleString('en-US')} rows.`,
     '',
     '| side | seconds | events/s |',
     '|---|---:|---:|',
@@ -84,7 +90,11 @@ function callIngestMarkdown(result: CallIngestBenchResult): string[] {
     '|---:|---|---:|---:|---:|---:|',
     ...result.levels.flatMap((l) => [
       `| ${l.concurrency} | bare Nest-on-Fastify handler, fixed TwiML, no signature check | ${perSecond(l.bare.throughput)} | ${ms(l.bare.latency.p50)} | ${ms(l.bare.latency.p99)} | 1.00× |`,
-      ...(l.bareSigned ? [`| ${l.concurrency} | the same plus the signature check | ${perSecond(l.bareSigned.throughput)} | ${ms(l.bareSigned.latency.p50)} | ${ms(l.bareSigned.latency.p99)} | ${times(l.bareSigned.latency.p99 / l.bare.latency.p99)} |`] : []),
+      ...(l.bareSigned
+        ? [
+            `| ${l.concurrency} | the same plus the signature check | ${perSecond(l.bareSigned.throughput)} | ${ms(l.bareSigned.latency.p50)} | ${ms(l.bareSigned.latency.p99)} | ${times(l.bareSigned.latency.p99 / l.bare.latency.p99)} |`,
+          ]
+        : []),
       `| ${l.concurrency} | call-ingest (signature, attribution from memory, spool fsync) | ${perSecond(l.callIngest.throughput)} | ${ms(l.callIngest.latency.p50)} | ${ms(l.callIngest.latency.p99)} | ${times(l.callIngest.latency.p99 / l.bare.latency.p99)} |`,
     ]),
     '',
@@ -97,17 +107,23 @@ export function printReport(report: BenchReport, out: NodeJS.WritableStream): vo
   out.write('\nBenchmarks (each against a baseline measured in this run, on this machine)\n');
   if (report.allocator) {
     const v = allocatorVerdict(report.allocator);
-    out.write(`  allocator    ${times(v.ratio)} baseline displays/s (${perSecond(v.level.callpool.throughput)} vs ${perSecond(v.bestBaseline.baseline.throughput)}), callpool p99 ${ms(v.level.callpool.latency.p99)} at c=${v.level.concurrency}  [aim ≥5×, p99<25 ms: ${v.met ? 'met' : 'not met'}]\n`);
+    out.write(
+      `  allocator    ${times(v.ratio)} baseline displays/s (${perSecond(v.level.callpool.throughput)} vs ${perSecond(v.bestBaseline.baseline.throughput)}), callpool p99 ${ms(v.level.callpool.latency.p99)} at c=${v.level.concurrency}  [aim ≥5×, p99<25 ms: ${v.met ? 'met' : 'not met'}]\n`,
+    );
     out.write(`               reproduce: ${REPRODUCE.allocator}\n`);
   }
   if (report.projector) {
     const p = report.projector;
-    out.write(`  projector    ${times(p.projector.eventsPerSecond / p.copy.eventsPerSecond)} of COPY (${perSecond(p.projector.eventsPerSecond)} vs ${perSecond(p.copy.eventsPerSecond)} events)  [aim ≥0.5×: ${p.projector.eventsPerSecond >= 0.5 * p.copy.eventsPerSecond ? 'met' : 'not met'}]\n`);
+    out.write(
+      `  projector    ${times(p.projector.eventsPerSecond / p.copy.eventsPerSecond)} of COPY (${perSecond(p.projector.eventsPerSecond)} vs ${perSecond(p.copy.eventsPerSecond)} events)  [aim ≥0.5×: ${p.projector.eventsPerSecond >= 0.5 * p.copy.eventsPerSecond ? 'met' : 'not met'}]\n`,
+    );
     out.write(`               reproduce: ${REPRODUCE.projector}\n`);
   }
   if (report.callIngest) {
     for (const l of report.callIngest.levels)
-      out.write(`  call-ingest  c=${l.concurrency}: p99 ${times(l.callIngest.latency.p99 / l.bare.latency.p99)} the bare handler's (${ms(l.callIngest.latency.p99)} vs ${ms(l.bare.latency.p99)}; p50 ${ms(l.callIngest.latency.p50)} vs ${ms(l.bare.latency.p50)})  [aim ≤2×: ${l.callIngest.latency.p99 <= 2 * l.bare.latency.p99 ? 'met' : 'not met'}]\n`);
+      out.write(
+        `  call-ingest  c=${l.concurrency}: p99 ${times(l.callIngest.latency.p99 / l.bare.latency.p99)} the bare handler's (${ms(l.callIngest.latency.p99)} vs ${ms(l.bare.latency.p99)}; p50 ${ms(l.callIngest.latency.p50)} vs ${ms(l.bare.latency.p50)})  [aim ≤2×: ${l.callIngest.latency.p99 <= 2 * l.bare.latency.p99 ? 'met' : 'not met'}]\n`,
+      );
     out.write(`               reproduce: ${REPRODUCE['call-ingest']}\n`);
   }
 }

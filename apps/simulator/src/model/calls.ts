@@ -39,9 +39,17 @@ export function planCalls(
       const n = nextCallNumber();
       const answered = rng.chance(options.answerRate);
       calls.push({
-        kind: 'call', at: Math.round(at), callSid: callSidFor(options.runId, n), visitorId: visitor.visitorId, caller: visitor.caller,
-        listingId: listing.listingId, dealerId: listing.dealerId, sessionId: session.truth.sessionId, timing: kind,
-        answered, durationS: answered ? Math.max(5, Math.round(rng.logNormal(options.meanCallSeconds, 0.8))) : 0,
+        kind: 'call',
+        at: Math.round(at),
+        callSid: callSidFor(options.runId, n),
+        visitorId: visitor.visitorId,
+        caller: visitor.caller,
+        listingId: listing.listingId,
+        dealerId: listing.dealerId,
+        sessionId: session.truth.sessionId,
+        timing: kind,
+        answered,
+        durationS: answered ? Math.max(5, Math.round(rng.logNormal(options.meanCallSeconds, 0.8))) : 0,
       });
       if (!rng.chance(options.repeatCallProbability)) break;
       at += Math.max(10 * MINUTE, rng.exponential(options.repeatDelayHours * HOUR));
@@ -51,7 +59,13 @@ export function planCalls(
   return calls;
 }
 
-function firstCallAt(rng: Rng, timing: CallTiming, viewedAt: number, lastActivityAt: number, sessionEnd: number): number {
+function firstCallAt(
+  rng: Rng,
+  timing: CallTiming,
+  viewedAt: number,
+  lastActivityAt: number,
+  sessionEnd: number,
+): number {
   switch (timing) {
     case 'in-session':
       return viewedAt + 5000 + rng.uniform(0, lastActivityAt - viewedAt + MINUTE - 5000);

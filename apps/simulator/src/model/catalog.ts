@@ -27,7 +27,11 @@ export function buildCatalogue(options: ModelOptions, rng: Rng): Catalogue {
   const dealerCount = Math.max(1, Math.ceil(options.listings / options.listingsPerDealer));
   const dealers: Dealer[] = [];
   for (let i = 0; i < dealerCount; i++) {
-    dealers.push({ dealerId: `${options.runId}-D${i + 1}`, forwardTo: dealerPhone(i + 1), tier: rng.chance(options.premiumShare) ? 'premium' : 'standard' });
+    dealers.push({
+      dealerId: `${options.runId}-D${i + 1}`,
+      forwardTo: dealerPhone(i + 1),
+      tier: rng.chance(options.premiumShare) ? 'premium' : 'standard',
+    });
   }
   const runMs = options.days * 86_400_000;
   const saleChance = Math.min(1, options.salesPerDay * options.days);

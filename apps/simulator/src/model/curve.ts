@@ -19,7 +19,14 @@ export interface CurveShape {
   eveningHour: number;
 }
 
-export const DEFAULT_CURVE: CurveShape = { night: 0.15, day: 0.8, lunchPeak: 1.0, lunchHour: 12.5, eveningPeak: 1.6, eveningHour: 20.5 };
+export const DEFAULT_CURVE: CurveShape = {
+  night: 0.15,
+  day: 0.8,
+  lunchPeak: 1.0,
+  lunchHour: 12.5,
+  eveningPeak: 1.6,
+  eveningHour: 20.5,
+};
 
 const bump = (h: number, centre: number, width: number) => Math.exp(-((h - centre) ** 2) / (2 * width * width));
 /** 0 before 7:00, 1 from 9:00 to 22:00, 0 after 24:00, smooth in between. */
@@ -31,7 +38,12 @@ function smoothStep(from: number, to: number, x: number): number {
 }
 
 function rawShape(shape: CurveShape, h: number): number {
-  return shape.night + shape.day * daytime(h) + shape.lunchPeak * bump(h, shape.lunchHour, 1) + shape.eveningPeak * bump(h, shape.eveningHour, 1.3);
+  return (
+    shape.night +
+    shape.day * daytime(h) +
+    shape.lunchPeak * bump(h, shape.lunchHour, 1) +
+    shape.eveningPeak * bump(h, shape.eveningHour, 1.3)
+  );
 }
 
 export function dailyCurve(shape: CurveShape = DEFAULT_CURVE): DailyCurve {

@@ -11,7 +11,12 @@ const HOUR = 3_600_000;
 describe('arrivals', () => {
   const days = 20;
   const perDay = 2000;
-  const times = arrivals(new Rng('arrivals'), { startMs: START, days, visitorsPerDay: perDay, curve: modelOptions({ seed: 'x', startMs: START }).curve });
+  const times = arrivals(new Rng('arrivals'), {
+    startMs: START,
+    days,
+    visitorsPerDay: perDay,
+    curve: modelOptions({ seed: 'x', startMs: START }).curve,
+  });
 
   it('follow the daily curve: every two-hour slot within four standard deviations of the curve’s integral', () => {
     const curve = dailyCurve();
@@ -58,12 +63,16 @@ describe('sessions', () => {
 
   it('never pause longer than the idle timeout, and a visitor never has two sessions at once', () => {
     const bySession = new Map<string, number[]>();
-    for (const a of traffic.actions) if (a.kind === 'display' || a.kind === 'page-view') bySession.set(a.sessionId, [...(bySession.get(a.sessionId) ?? []), a.at]);
-    for (const times of bySession.values()) for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeLessThan(600_000);
+    for (const a of traffic.actions)
+      if (a.kind === 'display' || a.kind === 'page-view')
+        bySession.set(a.sessionId, [...(bySession.get(a.sessionId) ?? []), a.at]);
+    for (const times of bySession.values())
+      for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeLessThan(600_000);
     const byVisitor = new Map<string, SessionTruth[]>();
     for (const s of traffic.sessions) byVisitor.set(s.visitorId, [...(byVisitor.get(s.visitorId) ?? []), s]);
     for (const sessions of byVisitor.values())
-      for (let i = 1; i < sessions.length; i++) expect(sessions[i].startedAt).toBeGreaterThan(sessions[i - 1].lastActivityAt + 600_000);
+      for (let i = 1; i < sessions.length; i++)
+        expect(sessions[i].startedAt).toBeGreaterThan(sessions[i - 1].lastActivityAt + 600_000);
   });
 
   it('include returning visitors at about the configured share, and sold listings are not shown after their sale', () => {
@@ -71,7 +80,8 @@ describe('sessions', () => {
     expect(summary.returningSessions / summary.sessions).toBeLessThan(0.33);
     const soldAt = new Map(traffic.listings.filter((l) => l.soldAt !== null).map((l) => [l.listingId, l.soldAt!]));
     expect(soldAt.size).toBeGreaterThan(5);
-    for (const a of traffic.actions) if (a.kind === 'display' && soldAt.has(a.listingId)) expect(a.at).toBeLessThan(soldAt.get(a.listingId)!);
+    for (const a of traffic.actions)
+      if (a.kind === 'display' && soldAt.has(a.listingId)) expect(a.at).toBeLessThan(soldAt.get(a.listingId)!);
   });
 
   it('put the busiest 10-minute window in the evening peak', () => {
@@ -122,7 +132,8 @@ describe('calls', () => {
   it('come at about the configured rate per listing view, from a visitor who viewed that listing first', () => {
     const views = traffic.actions.filter((a) => a.kind === 'display');
     const firstSeen = new Map<string, number>();
-    for (const v of views) if (!firstSeen.has(`${v.visitorId}|${v.listingId}`)) firstSeen.set(`${v.visitorId}|${v.listingId}`, v.at);
+    for (const v of views)
+      if (!firstSeen.has(`${v.visitorId}|${v.listingId}`)) firstSeen.set(`${v.visitorId}|${v.listingId}`, v.at);
     for (const call of calls) expect(firstSeen.get(`${call.visitorId}|${call.listingId}`)).toBeLessThan(call.at);
     const all = summarise(traffic);
     const firstCalls = all.calls + all.callsAfterEnd - all.callsByTiming.repeat - all.callsAfterEndByTiming.repeat;
@@ -138,6 +149,8 @@ describe('determinism', () => {
     const c = generateTraffic(modelOptions({ seed: '4', startMs: START, visitorsPerDay: 300 }));
     expect(JSON.stringify(b.actions)).toBe(JSON.stringify(a.actions));
     expect(c.actions.length).not.toBe(a.actions.length);
-    expect(new Set(a.actions.filter((x) => x.kind === 'call').map((x) => (x as CallAction).callSid)).size).toBe(a.actions.filter((x) => x.kind === 'call').length);
+    expect(new Set(a.actions.filter((x) => x.kind === 'call').map((x) => (x as CallAction).callSid)).size).toBe(
+      a.actions.filter((x) => x.kind === 'call').length,
+    );
   });
 });

@@ -44,7 +44,14 @@ export function planSession(
   let contextSent = false;
   const landOnListing = context.source !== 'direct' && rng.chance(0.5);
   if (!landOnListing) {
-    emit({ kind: 'page-view', at: t, visitorId: visitor.visitorId, sessionId, url: `/search?q=${encodeURIComponent(context.searchTerm ?? searchTerm(rng))}`, action: 'search' });
+    emit({
+      kind: 'page-view',
+      at: t,
+      visitorId: visitor.visitorId,
+      sessionId,
+      url: `/search?q=${encodeURIComponent(context.searchTerm ?? searchTerm(rng))}`,
+      action: 'search',
+    });
     t += think();
   }
   const landingPage = landOnListing ? undefined : (actions[0] as { url: string }).url;
@@ -56,16 +63,46 @@ export function planSession(
     const url = `/cars/${listing.listingId}`;
     const firstDisplay = !contextSent ? { context: { ...context, landingPage: landingPage ?? url } } : {};
     contextSent = true;
-    emit({ kind: 'display', at: t, visitorId: visitor.visitorId, sessionId, listingId: listing.listingId, ...firstDisplay });
-    emit({ kind: 'page-view', at: t, visitorId: visitor.visitorId, sessionId, url, action: 'view', listingId: listing.listingId });
+    emit({
+      kind: 'display',
+      at: t,
+      visitorId: visitor.visitorId,
+      sessionId,
+      listingId: listing.listingId,
+      ...firstDisplay,
+    });
+    emit({
+      kind: 'page-view',
+      at: t,
+      visitorId: visitor.visitorId,
+      sessionId,
+      url,
+      action: 'view',
+      listingId: listing.listingId,
+    });
     const extra = rng.poisson(options.extraPagesPerListing);
     for (let p = 0; p < extra; p++) {
       t += think();
-      emit({ kind: 'page-view', at: t, visitorId: visitor.visitorId, sessionId, url: `${url}#more`, action: rng.pick(['gallery', 'gallery', 'save', 'share', 'finance']), listingId: listing.listingId });
+      emit({
+        kind: 'page-view',
+        at: t,
+        visitorId: visitor.visitorId,
+        sessionId,
+        url: `${url}#more`,
+        action: rng.pick(['gallery', 'gallery', 'save', 'share', 'finance']),
+        listingId: listing.listingId,
+      });
     }
     if (i < wantedListings - 1) {
       t += think();
-      emit({ kind: 'page-view', at: t, visitorId: visitor.visitorId, sessionId, url: `/search?page=${i + 2}`, action: 'search' });
+      emit({
+        kind: 'page-view',
+        at: t,
+        visitorId: visitor.visitorId,
+        sessionId,
+        url: `/search?page=${i + 2}`,
+        action: 'search',
+      });
       t += think();
     }
   }
@@ -73,14 +110,27 @@ export function planSession(
   visitor.busyUntil = t + options.sessionIdleSeconds * 1000 + 60_000;
   visitor.sessions++;
   const truth: SessionTruth = {
-    sessionId, visitorId: visitor.visitorId, returning, startedAt: arrival.at, lastActivityAt: t,
-    listingsViewed: viewed.length, pageViews: actions.filter((a) => a.kind === 'page-view').length,
+    sessionId,
+    visitorId: visitor.visitorId,
+    returning,
+    startedAt: arrival.at,
+    lastActivityAt: t,
+    listingsViewed: viewed.length,
+    pageViews: actions.filter((a) => a.kind === 'page-view').length,
   };
   return { truth, actions, viewed };
 }
 
-function pickListing(rng: Rng, options: ModelOptions, picker: ListingPicker, visitor: Visitor, viewedNow: Set<string>, at: number): Listing | null {
-  const forSale = (listing: Listing) => (listing.soldAt === null || listing.soldAt > at) && !viewedNow.has(listing.listingId);
+function pickListing(
+  rng: Rng,
+  options: ModelOptions,
+  picker: ListingPicker,
+  visitor: Visitor,
+  viewedNow: Set<string>,
+  at: number,
+): Listing | null {
+  const forSale = (listing: Listing) =>
+    (listing.soldAt === null || listing.soldAt > at) && !viewedNow.has(listing.listingId);
   if (visitor.seen.length > 0 && rng.chance(options.revisitShare)) {
     const again = picker.byId(rng.pick(visitor.seen));
     if (again && forSale(again)) return again;

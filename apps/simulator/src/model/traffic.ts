@@ -12,7 +12,10 @@ import { VisitorPool } from './visitors';
  * the daily curve (Lewis–Shedler thinning: candidates at the curve's peak
  * rate, each kept with probability rate(t) / peak).
  */
-export function arrivals(rng: Rng, options: Pick<ModelOptions, 'startMs' | 'days' | 'visitorsPerDay' | 'curve'>): number[] {
+export function arrivals(
+  rng: Rng,
+  options: Pick<ModelOptions, 'startMs' | 'days' | 'visitorsPerDay' | 'curve'>,
+): number[] {
   const curve = dailyCurve(options.curve);
   const peakPerMs = (options.visitorsPerDay / 86_400_000) * curve.max;
   const end = options.startMs + options.days * 86_400_000;
@@ -51,9 +54,19 @@ export function generateTraffic(options: ModelOptions): Traffic {
       else callsAfterEnd[call.timing]++;
     }
   }
-  for (const listing of listings) if (listing.soldAt !== null) actions.push({ kind: 'sale', at: listing.soldAt, listingId: listing.listingId });
+  for (const listing of listings)
+    if (listing.soldAt !== null) actions.push({ kind: 'sale', at: listing.soldAt, listingId: listing.listingId });
   const ordered = actions.map((action, seq) => ({ ...action, seq }) as Action).sort(compareActions);
-  return { startMs: options.startMs, endMs, dealers, listings, sessions, actions: ordered, callsAfterEnd, visitors: visitors.size };
+  return {
+    startMs: options.startMs,
+    endMs,
+    dealers,
+    listings,
+    sessions,
+    actions: ordered,
+    callsAfterEnd,
+    visitors: visitors.size,
+  };
 }
 
 export function noCalls(): Record<CallTiming, number> {

@@ -13,10 +13,36 @@ export interface Visitor {
   sessions: number;
 }
 
-const AGE_BANDS = [['18-24', 12], ['25-34', 26], ['35-44', 24], ['45-54', 18], ['55-64', 12], ['65+', 8]] as const;
-const REGIONS = [['CA', 55], ['NV', 10], ['OR', 10], ['WA', 10], ['AZ', 10], ['TX', 5]] as const;
-const NEW_SOURCES = [['google', 45], ['facebook', 15], ['direct', 18], ['bing', 7], ['email', 5], ['partner', 10]] as const;
-const RETURNING_SOURCES = [['direct', 50], ['google', 25], ['email', 15], ['facebook', 10]] as const;
+const AGE_BANDS = [
+  ['18-24', 12],
+  ['25-34', 26],
+  ['35-44', 24],
+  ['45-54', 18],
+  ['55-64', 12],
+  ['65+', 8],
+] as const;
+const REGIONS = [
+  ['CA', 55],
+  ['NV', 10],
+  ['OR', 10],
+  ['WA', 10],
+  ['AZ', 10],
+  ['TX', 5],
+] as const;
+const NEW_SOURCES = [
+  ['google', 45],
+  ['facebook', 15],
+  ['direct', 18],
+  ['bing', 7],
+  ['email', 5],
+  ['partner', 10],
+] as const;
+const RETURNING_SOURCES = [
+  ['direct', 50],
+  ['google', 25],
+  ['email', 15],
+  ['facebook', 10],
+] as const;
 const REFERRERS: Record<string, string | undefined> = {
   google: 'https://www.google.com/',
   bing: 'https://www.bing.com/',
@@ -24,8 +50,14 @@ const REFERRERS: Record<string, string | undefined> = {
   email: 'https://mail.example.com/',
   partner: 'https://www.carreviews.example/',
 };
-const MAKES = [['honda', ['civic', 'accord', 'cr-v']], ['toyota', ['corolla', 'camry', 'rav4', 'prius']], ['ford', ['f-150', 'focus', 'mustang']],
-  ['tesla', ['model 3', 'model y']], ['bmw', ['3 series', 'x3']], ['subaru', ['outback', 'forester']]] as const;
+const MAKES = [
+  ['honda', ['civic', 'accord', 'cr-v']],
+  ['toyota', ['corolla', 'camry', 'rav4', 'prius']],
+  ['ford', ['f-150', 'focus', 'mustang']],
+  ['tesla', ['model 3', 'model y']],
+  ['bmw', ['3 series', 'x3']],
+  ['subaru', ['outback', 'forester']],
+] as const;
 const CONDITIONS = ['used', 'cheap', 'certified', '2019', '2021', 'low mileage'] as const;
 
 export class VisitorPool {

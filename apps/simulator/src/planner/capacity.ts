@@ -40,7 +40,8 @@ export async function capacityPlan(db: Client, { top = 5, ruleListingsPerSession
      ORDER BY b.visitors DESC, b.window_start`,
     [top],
   );
-  const pool = await db.query(`SELECT COALESCE(max(owned), 0)::integer AS owned, COALESCE(max(displayed + available + cooling), 0)::integer AS pool_one,
+  const pool =
+    await db.query(`SELECT COALESCE(max(owned), 0)::integer AS owned, COALESCE(max(displayed + available + cooling), 0)::integer AS pool_one,
       COALESCE(max(locked), 0)::integer AS locked, COALESCE(max(concurrent_sessions), 0)::integer AS concurrent,
       COALESCE(sum(overflow_displays), 0)::integer AS overflow, count(*) FILTER (WHERE overflow_displays > 0)::integer AS overflow_windows
     FROM pool_health`);
@@ -48,20 +49,35 @@ export async function capacityPlan(db: Client, { top = 5, ruleListingsPerSession
   const s = span.rows[0];
   const p = pool.rows[0];
   const busiest: WindowLoad[] = windows.rows.map((w) => ({
-    windowStart: (w.window_start as Date).toISOString(), visitors: Number(w.visitors), concurrentSessions: Number(w.concurrent_sessions),
-    poolOne: Number(w.pool_one), locked: Number(w.locked), overflowDisplays: Number(w.overflow_displays),
+    windowStart: (w.window_start as Date).toISOString(),
+    visitors: Number(w.visitors),
+    concurrentSessions: Number(w.concurrent_sessions),
+    poolOne: Number(w.pool_one),
+    locked: Number(w.locked),
+    overflowDisplays: Number(w.overflow_displays),
   }));
   const peakVisitors = busiest[0]?.visitors ?? 0;
   const mean = round(s.mean);
   return {
-    history: { from: s.from ? (s.from as Date).toISOString() : null, to: s.to ? (s.to as Date).toISOString() : null, sessions: s.sessions },
+    history: {
+      from: s.from ? (s.from as Date).toISOString() : null,
+      to: s.to ? (s.to as Date).toISOString() : null,
+      sessions: s.sessions,
+    },
     busiestWindows: busiest,
     peakVisitors,
     peakConcurrentSessions: p.concurrent,
     listingsPerSession: { mean, p90: round(s.p90) },
-    recommendedPoolOne: { byRule: Math.ceil(peakVisitors * ruleListingsPerSession), byObserved: Math.ceil(peakVisitors * mean) },
+    recommendedPoolOne: {
+      byRule: Math.ceil(peakVisitors * ruleListingsPerSession),
+      byObserved: Math.ceil(peakVisitors * mean),
+    },
     reached: { peakOwned: p.owned, peakPoolOne: p.pool_one, peakLocked: p.locked },
-    overflow: { displays: p.overflow, windows: p.overflow_windows, shareOfDisplays: displays.rows[0].n ? round(p.overflow / displays.rows[0].n, 4) : 0 },
+    overflow: {
+      displays: p.overflow,
+      windows: p.overflow_windows,
+      shareOfDisplays: displays.rows[0].n ? round(p.overflow / displays.rows[0].n, 4) : 0,
+    },
   };
 }
 
@@ -70,7 +86,10 @@ export function formatPlan(plan: CapacityPlan): string {
     `capacity plan from ${plan.history.from ?? '—'} to ${plan.history.to ?? '—'} (${plan.history.sessions} sessions)`,
     '',
     'busiest 10-minute windows (UTC)   visitors  concurrent sessions  Pool 1 owned  locked  overflow displays',
-    ...plan.busiestWindows.map((w) => `  ${w.windowStart}   ${String(w.visitors).padStart(8)}  ${String(w.concurrentSessions).padStart(19)}  ${String(w.poolOne).padStart(12)}  ${String(w.locked).padStart(6)}  ${String(w.overflowDisplays).padStart(17)}`),
+    ...plan.busiestWindows.map(
+      (w) =>
+        `  ${w.windowStart}   ${String(w.visitors).padStart(8)}  ${String(w.concurrentSessions).padStart(19)}  ${String(w.poolOne).padStart(12)}  ${String(w.locked).padStart(6)}  ${String(w.overflowDisplays).padStart(17)}`,
+    ),
     '',
     `listings per session: mean ${plan.listingsPerSession.mean}, 90th percentile ${plan.listingsPerSession.p90}`,
     `peak concurrent sessions: ${plan.peakConcurrentSessions}`,

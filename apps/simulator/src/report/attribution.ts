@@ -33,7 +33,14 @@ export interface Anomaly {
 export type TimingTable = Record<CallTiming, AttributionRow>;
 
 const emptyRow = (): AttributionRow => ({
-  calls: 0, rightVisitor: 0, wrongVisitor: 0, unattributed: 0, listingLevel: 0, notProjected: 0, wrongDealer: 0, mainLine: 0,
+  calls: 0,
+  rightVisitor: 0,
+  wrongVisitor: 0,
+  unattributed: 0,
+  listingLevel: 0,
+  notProjected: 0,
+  wrongDealer: 0,
+  mainLine: 0,
   shares: { rightVisitor: 0, wrongVisitor: 0, unattributed: 0, wrongDealer: 0 },
 });
 
@@ -49,16 +56,30 @@ export function attributionTable(
   phones: { dealerPhone: (dealerId: string) => string | undefined; isDealerPhone: (phone: string) => boolean },
 ): { byCategory: AttributionTable; byTiming: TimingTable; anomalies: Anomaly[] } {
   const anomalies: Anomaly[] = [];
-  const table: AttributionTable = { 'in-session': emptyRow(), 'after-session': emptyRow(), 'pool-2': emptyRow(), 'listing-level': emptyRow(), all: emptyRow() };
-  const byTiming: TimingTable = { 'in-session': emptyRow(), 'after-session': emptyRow(), 'hours-later': emptyRow(), 'days-later': emptyRow(), repeat: emptyRow() };
+  const table: AttributionTable = {
+    'in-session': emptyRow(),
+    'after-session': emptyRow(),
+    'pool-2': emptyRow(),
+    'listing-level': emptyRow(),
+    all: emptyRow(),
+  };
+  const byTiming: TimingTable = {
+    'in-session': emptyRow(),
+    'after-session': emptyRow(),
+    'hours-later': emptyRow(),
+    'days-later': emptyRow(),
+    repeat: emptyRow(),
+  };
   const rightCalls = new Set<string>();
   for (const outcome of [...outcomes].sort((a, b) => a.at - b.at)) {
     const row = projected.get(outcome.callSid);
     let category = outcome.category;
-    if (category === 'pool-2' && outcome.previousCallSid && !rightCalls.has(outcome.previousCallSid)) category = 'after-session';
+    if (category === 'pool-2' && outcome.previousCallSid && !rightCalls.has(outcome.previousCallSid))
+      category = 'after-session';
     const verdict = judge(outcome, row);
     if (verdict === 'rightVisitor') rightCalls.add(outcome.callSid);
-    else if ((category === 'in-session' || category === 'pool-2') && anomalies.length < 20) anomalies.push(anomaly(outcome, category, row));
+    else if ((category === 'in-session' || category === 'pool-2') && anomalies.length < 20)
+      anomalies.push(anomaly(outcome, category, row));
     const expected = phones.dealerPhone(outcome.dealerId);
     const buckets = [table[category], table.all, ...(category === 'listing-level' ? [] : [byTiming[outcome.timing]])];
     for (const bucket of buckets) {
@@ -72,21 +93,34 @@ export function attributionTable(
   }
   for (const row of [...Object.values(table), ...Object.values(byTiming)]) {
     const share = (n: number) => (row.calls === 0 ? 0 : Math.round((n / row.calls) * 10000) / 10000);
-    row.shares = { rightVisitor: share(row.rightVisitor), wrongVisitor: share(row.wrongVisitor), unattributed: share(row.unattributed), wrongDealer: share(row.wrongDealer) };
+    row.shares = {
+      rightVisitor: share(row.rightVisitor),
+      wrongVisitor: share(row.wrongVisitor),
+      unattributed: share(row.unattributed),
+      wrongDealer: share(row.wrongDealer),
+    };
   }
   return { byCategory: table, byTiming, anomalies };
 }
 
 function anomaly(outcome: CallOutcome, category: CallCategory, row: ProjectedCall | undefined): Anomaly {
   return {
-    callSid: outcome.callSid, category, timing: outcome.timing, at: new Date(outcome.at).toISOString(), visitorId: outcome.visitorId,
-    listingId: outcome.listingId, dialled: outcome.dialled,
+    callSid: outcome.callSid,
+    category,
+    timing: outcome.timing,
+    at: new Date(outcome.at).toISOString(),
+    visitorId: outcome.visitorId,
+    listingId: outcome.listingId,
+    dialled: outcome.dialled,
     shown: { pool: outcome.shownPool, at: new Date(outcome.shownAt).toISOString(), sessionId: outcome.shownSessionId },
     projected: row ? { attribution: row.attribution, visitor_id: row.visitor_id, listing_id: row.listing_id } : null,
   };
 }
 
-function judge(outcome: CallOutcome, row: ProjectedCall | undefined): 'rightVisitor' | 'wrongVisitor' | 'unattributed' | 'listingLevel' | 'notProjected' {
+function judge(
+  outcome: CallOutcome,
+  row: ProjectedCall | undefined,
+): 'rightVisitor' | 'wrongVisitor' | 'unattributed' | 'listingLevel' | 'notProjected' {
   if (!row) return 'notProjected';
   if (row.attribution === 'none') return 'unattributed';
   if (row.attribution === 'listing') return 'listingLevel';

@@ -7,28 +7,53 @@ const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 export function formatReport(r: SimulationReport, wallSeconds?: number): string {
   const lines: string[] = [];
   const t = r.traffic;
-  lines.push(`callpool simulation — seed ${r.seed} (${r.runId}), ${r.simulated.from} → ${r.simulated.to}${wallSeconds ? `, ${wallSeconds.toFixed(0)} s wall time` : ''}`);
+  lines.push(
+    `callpool simulation — seed ${r.seed} (${r.runId}), ${r.simulated.from} → ${r.simulated.to}${wallSeconds ? `, ${wallSeconds.toFixed(0)} s wall time` : ''}`,
+  );
   lines.push('');
-  lines.push(`traffic   ${t.visitors} visitors, ${t.sessions} sessions (${t.returningSessions} returning), ${t.pageViews} page views`);
-  lines.push(`          ${t.meanSessionMinutes} min and ${t.listingsPerSession} listings per session; ${t.listings} listings (${t.premiumListings} premium), ${t.listingsSold} sold`);
+  lines.push(
+    `traffic   ${t.visitors} visitors, ${t.sessions} sessions (${t.returningSessions} returning), ${t.pageViews} page views`,
+  );
+  lines.push(
+    `          ${t.meanSessionMinutes} min and ${t.listingsPerSession} listings per session; ${t.listings} listings (${t.premiumListings} premium), ${t.listingsSold} sold`,
+  );
   const d = r.displays;
-  lines.push(`displays  ${d.total} (session ${d.session}, locked ${d.locked}, listing ${d.listing}, overflow ${d.overflow}); projected ${d.projected}`);
+  lines.push(
+    `displays  ${d.total} (session ${d.session}, locked ${d.locked}, listing ${d.listing}, overflow ${d.overflow}); projected ${d.projected}`,
+  );
   const c = r.calls;
-  lines.push(`calls     ${c.placed} placed through tracking numbers, ${c.onDealerLine} on a dealer's own line (overflow), ${c.afterRunEnd} planned after the run`);
-  lines.push(`          projected ${c.projected}, duplicates ${c.duplicates} → ${c.countedOnce ? 'every call counted once' : 'NOT counted once'}`);
+  lines.push(
+    `calls     ${c.placed} placed through tracking numbers, ${c.onDealerLine} on a dealer's own line (overflow), ${c.afterRunEnd} planned after the run`,
+  );
+  lines.push(
+    `          projected ${c.projected}, duplicates ${c.duplicates} → ${c.countedOnce ? 'every call counted once' : 'NOT counted once'}`,
+  );
   lines.push('');
-  lines.push(`attribution          calls  right visitor  wrong visitor  unattributed  listing-level  wrong dealer  main line`);
+  lines.push(
+    `attribution          calls  right visitor  wrong visitor  unattributed  listing-level  wrong dealer  main line`,
+  );
   for (const [name, row] of Object.entries(r.attribution)) lines.push(formatRow(name, row));
   lines.push(`visitor-level calls by when the visitor called:`);
   for (const [name, row] of Object.entries(r.attributionByTiming)) lines.push(formatRow(name, row));
-  for (const a of r.anomalies) lines.push(`  ! ${a.category} call ${a.callSid} at ${a.at} by ${a.visitorId} on ${a.listingId} to ${a.dialled} (shown ${a.shown.pool} at ${a.shown.at}) → ${JSON.stringify(a.projected)}`);
+  for (const a of r.anomalies)
+    lines.push(
+      `  ! ${a.category} call ${a.callSid} at ${a.at} by ${a.visitorId} on ${a.listingId} to ${a.dialled} (shown ${a.shown.pool} at ${a.shown.at}) → ${JSON.stringify(a.projected)}`,
+    );
   lines.push('');
   const p = r.pool;
-  lines.push(`pool      rule (DESIGN.md): ${p.rule.visitors} visitors in the busiest 10-min window (${p.rule.windowStart}) × ${p.rule.listingsPerSession} = ${p.rule.numbers} numbers`);
-  lines.push(`          peak owned ${p.peakOwned} (${p.peakOwnedVsRule}× the rule), peak held ${p.peakHeld}, peak Pool 1 ${p.peakPoolOne}, peak target ${p.peakTarget}`);
+  lines.push(
+    `pool      rule (DESIGN.md): ${p.rule.visitors} visitors in the busiest 10-min window (${p.rule.windowStart}) × ${p.rule.listingsPerSession} = ${p.rule.numbers} numbers`,
+  );
+  lines.push(
+    `          peak owned ${p.peakOwned} (${p.peakOwnedVsRule}× the rule), peak held ${p.peakHeld}, peak Pool 1 ${p.peakPoolOne}, peak target ${p.peakTarget}`,
+  );
   if (p.atBusiestWindow) lines.push(`          in the busiest window: ${JSON.stringify(p.atBusiestWindow)}`);
-  lines.push(`          overflow displays ${p.overflowDisplays}; numbers bought ${p.numbersBought}, released ${p.numbersReleased}`);
-  lines.push(`          projected pool_health: peak owned ${p.projected.peakOwned}, held ${p.projected.peakHeld}, overflow ${p.projected.overflowDisplays}`);
+  lines.push(
+    `          overflow displays ${p.overflowDisplays}; numbers bought ${p.numbersBought}, released ${p.numbersReleased}`,
+  );
+  lines.push(
+    `          projected pool_health: peak owned ${p.projected.peakOwned}, held ${p.projected.peakHeld}, overflow ${p.projected.overflowDisplays}`,
+  );
   return lines.join('\n');
 }
 

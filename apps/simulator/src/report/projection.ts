@@ -54,22 +54,32 @@ export async function waitForProjection(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     // Only this run's rows (its ids all start with the run id): a shared database holds earlier runs too.
-    const { rows } = await db.query(`
+    const { rows } = await db.query(
+      `
       SELECT (SELECT count(*) FROM calls WHERE status IS NOT NULL AND call_sid = ANY($1))::integer AS calls,
              (SELECT COALESCE(sum(displays), 0) FROM listing_performance WHERE listing_id LIKE $2)::integer AS displays,
              (SELECT count(*) FROM page_views WHERE session_id LIKE $2)::integer AS page_views`,
-      [expected.callSids, `${expected.runId}-%`]);
+      [expected.callSids, `${expected.runId}-%`],
+    );
     const seen = rows[0] as { calls: number; displays: number; page_views: number };
     const status = `calls ${seen.calls}/${expected.callSids.length}, displays ${seen.displays}/${expected.displays}, page views ${seen.page_views}/${expected.pageViews}`;
-    if (seen.calls >= expected.callSids.length && seen.displays >= expected.displays && seen.page_views >= expected.pageViews) return;
-    if (Date.now() > deadline) throw new Error(`the projector has not caught up after ${timeoutMs / 1000} s: ${status}`);
+    if (
+      seen.calls >= expected.callSids.length &&
+      seen.displays >= expected.displays &&
+      seen.page_views >= expected.pageViews
+    )
+      return;
+    if (Date.now() > deadline)
+      throw new Error(`the projector has not caught up after ${timeoutMs / 1000} s: ${status}`);
     onWait?.(status);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
 export async function readCalls(db: Client): Promise<ProjectedCall[]> {
-  const { rows } = await db.query(`SELECT call_sid, attribution, visitor_id, listing_id, dealer_id, confidence, status, answered FROM calls`);
+  const { rows } = await db.query(
+    `SELECT call_sid, attribution, visitor_id, listing_id, dealer_id, confidence, status, answered FROM calls`,
+  );
   return rows as ProjectedCall[];
 }
 
@@ -79,15 +89,25 @@ export async function readPool(db: Client): Promise<ProjectedPool> {
            COALESCE(max(displayed), 0)::integer AS peak_displayed, COALESCE(max(locked), 0)::integer AS peak_locked,
            COALESCE(sum(overflow_displays), 0)::integer AS overflow
     FROM pool_health`);
-  const numbers = await db.query(`SELECT count(*)::integer AS bought, count(released_at)::integer AS released FROM tracking_numbers`);
-  const traffic = await db.query(`SELECT (SELECT COALESCE(sum(displays), 0) FROM listing_performance)::integer AS displays, (SELECT count(*) FROM page_views)::integer AS page_views`);
+  const numbers = await db.query(
+    `SELECT count(*)::integer AS bought, count(released_at)::integer AS released FROM tracking_numbers`,
+  );
+  const traffic = await db.query(
+    `SELECT (SELECT COALESCE(sum(displays), 0) FROM listing_performance)::integer AS displays, (SELECT count(*) FROM page_views)::integer AS page_views`,
+  );
   const busiest = await db.query(BUSIEST_WINDOWS_SQL, [1]);
   const h = health.rows[0];
   const top = busiest.rows[0] as { window_start: Date; visitors: number } | undefined;
   return {
-    peakOwned: h.peak_owned, peakHeld: h.peak_held, peakDisplayed: h.peak_displayed, peakLocked: h.peak_locked, overflowDisplays: h.overflow,
-    numbersBought: numbers.rows[0].bought, numbersReleased: numbers.rows[0].released,
-    displays: traffic.rows[0].displays, pageViews: traffic.rows[0].page_views,
+    peakOwned: h.peak_owned,
+    peakHeld: h.peak_held,
+    peakDisplayed: h.peak_displayed,
+    peakLocked: h.peak_locked,
+    overflowDisplays: h.overflow,
+    numbersBought: numbers.rows[0].bought,
+    numbersReleased: numbers.rows[0].released,
+    displays: traffic.rows[0].displays,
+    pageViews: traffic.rows[0].page_views,
     busiestWindow: top ? { windowStart: top.window_start.toISOString(), visitors: top.visitors } : null,
   };
 }

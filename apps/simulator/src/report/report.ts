@@ -19,7 +19,15 @@ export interface SimulationReport {
     premiumListings: number;
     listingsSold: number;
   };
-  displays: { total: number; session: number; locked: number; listing: number; overflow: number; refusedSold: number; projected: number };
+  displays: {
+    total: number;
+    session: number;
+    locked: number;
+    listing: number;
+    overflow: number;
+    refusedSold: number;
+    projected: number;
+  };
   calls: {
     planned: number;
     placed: number;
@@ -69,29 +77,56 @@ export function buildReport(inputs: ReportInputs): SimulationReport {
   const [busiest] = busiestWindows(traffic.actions, 1) as Array<WindowCount | undefined>;
   const ruleNumbers = Math.ceil((busiest?.visitors ?? 0) * inputs.ruleListingsPerSession);
   const max = (pick: (s: PoolSample) => number) => samples.reduce((m, s) => Math.max(m, pick(s)), 0);
-  const inBusiest = busiest ? samples.filter((s) => s.at >= busiest.windowStart && s.at < busiest.windowStart + 600_000).at(-1) : undefined;
+  const inBusiest = busiest
+    ? samples.filter((s) => s.at >= busiest.windowStart && s.at < busiest.windowStart + 600_000).at(-1)
+    : undefined;
   const peakOwned = max((s) => s.total);
   const placed = truth.calls.length;
   return {
     seed: inputs.seed,
     runId: inputs.runId,
-    simulated: { from: new Date(traffic.startMs).toISOString(), to: new Date(traffic.endMs).toISOString(), days: (traffic.endMs - traffic.startMs) / 86_400_000 },
-    traffic: {
-      visitors: summary.visitors, sessions: summary.sessions, returningSessions: summary.returningSessions, pageViews: truth.counts.pageViews,
-      meanSessionMinutes: summary.meanSessionMinutes, listingsPerSession: summary.listingsPerSession, listings: traffic.listings.length,
-      premiumListings: traffic.listings.filter((l) => l.tier === 'premium').length, listingsSold: truth.counts.sales,
+    simulated: {
+      from: new Date(traffic.startMs).toISOString(),
+      to: new Date(traffic.endMs).toISOString(),
+      days: (traffic.endMs - traffic.startMs) / 86_400_000,
     },
-    displays: { total: truth.counts.displays, ...truth.displaysByPool, refusedSold: truth.counts.refused, projected: projected.displays },
+    traffic: {
+      visitors: summary.visitors,
+      sessions: summary.sessions,
+      returningSessions: summary.returningSessions,
+      pageViews: truth.counts.pageViews,
+      meanSessionMinutes: summary.meanSessionMinutes,
+      listingsPerSession: summary.listingsPerSession,
+      listings: traffic.listings.length,
+      premiumListings: traffic.listings.filter((l) => l.tier === 'premium').length,
+      listingsSold: truth.counts.sales,
+    },
+    displays: {
+      total: truth.counts.displays,
+      ...truth.displaysByPool,
+      refusedSold: truth.counts.refused,
+      projected: projected.displays,
+    },
     calls: {
-      planned: summary.calls, placed, onDealerLine: truth.counts.callsOnDealerLine, withoutNumber: truth.counts.callsWithoutNumber,
-      afterRunEnd: summary.callsAfterEnd, projected: inputs.projectedCalls, duplicates: inputs.duplicateCalls,
+      planned: summary.calls,
+      placed,
+      onDealerLine: truth.counts.callsOnDealerLine,
+      withoutNumber: truth.counts.callsWithoutNumber,
+      afterRunEnd: summary.callsAfterEnd,
+      projected: inputs.projectedCalls,
+      duplicates: inputs.duplicateCalls,
       countedOnce: inputs.projectedCalls === placed && inputs.duplicateCalls === 0,
     },
     attribution: inputs.attribution.byCategory,
     attributionByTiming: inputs.attribution.byTiming,
     anomalies: inputs.attribution.anomalies,
     pool: {
-      rule: { windowStart: busiest ? new Date(busiest.windowStart).toISOString() : null, visitors: busiest?.visitors ?? 0, listingsPerSession: inputs.ruleListingsPerSession, numbers: ruleNumbers },
+      rule: {
+        windowStart: busiest ? new Date(busiest.windowStart).toISOString() : null,
+        visitors: busiest?.visitors ?? 0,
+        listingsPerSession: inputs.ruleListingsPerSession,
+        numbers: ruleNumbers,
+      },
       peakOwned,
       peakHeld: max((s) => s.displayed + s.locked),
       peakPoolOne: max((s) => s.available + s.displayed + s.cooling),

@@ -38,11 +38,19 @@ export class ServiceClocks {
 
   private async viewBarrier(to: number): Promise<void> {
     const { listingId, dealerId, forwardTo, adminToken } = this.barrier;
-    const answer = await this.clients.allocator.put(`/v1/listings/${listingId}`, { dealerId, forwardTo, tier: 'premium' }, { authorization: `Bearer ${adminToken}` });
-    if (answer.status !== 200) throw new ServiceError(`barrier listing: ${answer.status} ${JSON.stringify(answer.body)}`, answer.status);
+    const answer = await this.clients.allocator.put(
+      `/v1/listings/${listingId}`,
+      { dealerId, forwardTo, tier: 'premium' },
+      { authorization: `Bearer ${adminToken}` },
+    );
+    if (answer.status !== 200)
+      throw new ServiceError(`barrier listing: ${answer.status} ${JSON.stringify(answer.body)}`, answer.status);
     const deadline = Date.now() + 15_000;
     while ((await this.read(this.clients.callIngest)) < to) {
-      if (Date.now() > deadline) throw new ServiceError(`call-ingest has not seen the allocator's events up to ${new Date(to).toISOString()} after 15 s`);
+      if (Date.now() > deadline)
+        throw new ServiceError(
+          `call-ingest has not seen the allocator's events up to ${new Date(to).toISOString()} after 15 s`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 3));
     }
   }
@@ -50,13 +58,20 @@ export class ServiceClocks {
   private async move(client: ServiceClient, to: number): Promise<void> {
     const answer = await client.post(`/internal/clock`, { now: new Date(to).toISOString() });
     if (answer.status !== 204) {
-      throw new ServiceError(`${client.baseUrl}/internal/clock → ${answer.status} ${JSON.stringify(answer.body)} (is the service running with CALLPOOL_CLOCK=manual?)`, answer.status);
+      throw new ServiceError(
+        `${client.baseUrl}/internal/clock → ${answer.status} ${JSON.stringify(answer.body)} (is the service running with CALLPOOL_CLOCK=manual?)`,
+        answer.status,
+      );
     }
   }
 
   private async read(client: ServiceClient): Promise<number> {
     const answer = await client.get<{ now: string }>(`/internal/clock`);
-    if (answer.status !== 200) throw new ServiceError(`${client.baseUrl}/internal/clock → ${answer.status}: the simulator needs CALLPOOL_CLOCK=manual`, answer.status);
+    if (answer.status !== 200)
+      throw new ServiceError(
+        `${client.baseUrl}/internal/clock → ${answer.status}: the simulator needs CALLPOOL_CLOCK=manual`,
+        answer.status,
+      );
     return Date.parse(answer.body.now);
   }
 }

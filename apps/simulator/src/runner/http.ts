@@ -5,7 +5,10 @@ export interface Answer<T = unknown> {
 }
 
 export class ServiceError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -36,13 +39,22 @@ export class ServiceClient {
     return this.request<T>('PUT', path, body, headers);
   }
 
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> {
     let lastError = '';
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       try {
         const response = await fetch(`${this.baseUrl}${path}`, {
           method,
-          headers: { ...this.headers, ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            ...this.headers,
+            ...headers,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(30_000),
         });
@@ -67,7 +79,11 @@ function isJson(response: Response): boolean {
 }
 
 /** Runs `work` for every item with at most `limit` in flight; resolves when all are done. */
-export async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++]);

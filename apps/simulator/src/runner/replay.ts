@@ -58,27 +58,52 @@ export class Replayer {
 
   private async display(action: DisplayAction): Promise<void> {
     const { visitorId, sessionId, listingId, context } = action;
-    const answer = await this.clients.allocator.post<DisplayAnswer>('/v1/displays', { visitorId, sessionId, listingId, ...(context ? { context } : {}) });
+    const answer = await this.clients.allocator.post<DisplayAnswer>('/v1/displays', {
+      visitorId,
+      sessionId,
+      listingId,
+      ...(context ? { context } : {}),
+    });
     if (answer.status === 410) {
       this.truth.counts.refused++;
       return;
     }
-    if (answer.status !== 200) throw new ServiceError(`display ${listingId} for ${visitorId}: ${answer.status} ${JSON.stringify(answer.body)}`, answer.status);
+    if (answer.status !== 200)
+      throw new ServiceError(
+        `display ${listingId} for ${visitorId}: ${answer.status} ${JSON.stringify(answer.body)}`,
+        answer.status,
+      );
     const { number, pool, attribution } = answer.body;
     this.truth.display(visitorId, listingId, { number, pool, attribution, sessionId, at: action.at });
   }
 
   private async pageView(action: PageViewAction): Promise<void> {
     const { visitorId, sessionId, url, listingId } = action;
-    const answer = await this.clients.allocator.post('/v1/page-views', { visitorId, sessionId, url, action: action.action, ...(listingId ? { listingId } : {}) });
-    if (answer.status !== 202) throw new ServiceError(`page view ${url} for ${visitorId}: ${answer.status} ${JSON.stringify(answer.body)}`, answer.status);
+    const answer = await this.clients.allocator.post('/v1/page-views', {
+      visitorId,
+      sessionId,
+      url,
+      action: action.action,
+      ...(listingId ? { listingId } : {}),
+    });
+    if (answer.status !== 202)
+      throw new ServiceError(
+        `page view ${url} for ${visitorId}: ${answer.status} ${JSON.stringify(answer.body)}`,
+        answer.status,
+      );
     this.truth.counts.pageViews++;
     this.truth.touch(sessionId, action.at);
   }
 
   private async sell(sale: SaleAction): Promise<void> {
-    const answer = await this.clients.allocator.post(`/v1/listings/${sale.listingId}/sold`, undefined, { authorization: `Bearer ${this.settings.adminToken}` });
-    if (answer.status !== 200) throw new ServiceError(`sale of ${sale.listingId}: ${answer.status} ${JSON.stringify(answer.body)}`, answer.status);
+    const answer = await this.clients.allocator.post(`/v1/listings/${sale.listingId}/sold`, undefined, {
+      authorization: `Bearer ${this.settings.adminToken}`,
+    });
+    if (answer.status !== 200)
+      throw new ServiceError(
+        `sale of ${sale.listingId}: ${answer.status} ${JSON.stringify(answer.body)}`,
+        answer.status,
+      );
     this.truth.counts.sales++;
   }
 

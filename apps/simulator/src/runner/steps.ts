@@ -17,7 +17,13 @@ export interface Step {
  * earlier within the same step moves to the next one (the caller dials the
  * number that display put on screen).
  */
-export function* steps(actions: readonly Action[], startMs: number, endMs: number, stepMs: number, maxGapMs: number): Generator<Step> {
+export function* steps(
+  actions: readonly Action[],
+  startMs: number,
+  endMs: number,
+  stepMs: number,
+  maxGapMs: number,
+): Generator<Step> {
   let i = 0;
   let last = startMs;
   const shown = new Set<string>();

@@ -1,10 +1,27 @@
 import { Action, CallAction, DisplayAction } from '../model';
 import { steps } from './steps';
 
-const display = (at: number, seq: number, listingId = 'L1'): DisplayAction => ({ kind: 'display', at, seq, visitorId: 'v1', sessionId: 's1', listingId });
+const display = (at: number, seq: number, listingId = 'L1'): DisplayAction => ({
+  kind: 'display',
+  at,
+  seq,
+  visitorId: 'v1',
+  sessionId: 's1',
+  listingId,
+});
 const call = (at: number, seq: number, listingId = 'L1'): CallAction => ({
-  kind: 'call', at, seq, callSid: `CA${seq}`, visitorId: 'v1', caller: '+14153000001', listingId, dealerId: 'D1', sessionId: 's1',
-  timing: 'in-session', answered: true, durationS: 60,
+  kind: 'call',
+  at,
+  seq,
+  callSid: `CA${seq}`,
+  visitorId: 'v1',
+  caller: '+14153000001',
+  listingId,
+  dealerId: 'D1',
+  sessionId: 's1',
+  timing: 'in-session',
+  answered: true,
+  durationS: 60,
 });
 
 describe('steps', () => {
@@ -22,7 +39,9 @@ describe('steps', () => {
   });
 
   it('keep a call about a listing shown in an earlier step in its own step, unless it was shown again just before', () => {
-    const played = [...steps([display(1_000, 1), call(40_000, 2), display(61_000, 3), call(70_000, 4)], 0, 120_000, 30_000, 600_000)];
+    const played = [
+      ...steps([display(1_000, 1), call(40_000, 2), display(61_000, 3), call(70_000, 4)], 0, 120_000, 30_000, 600_000),
+    ];
     expect(played[1].calls.map((c) => c.callSid)).toEqual(['CA2']);
     expect(played[2].calls).toEqual([]);
     expect(played[3].calls.map((c) => c.callSid)).toEqual(['CA4']);

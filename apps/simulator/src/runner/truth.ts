@@ -73,7 +73,8 @@ export class Truth {
 
   categorise(call: CallAction, shown: Shown): { category: CallCategory; previousCallSid?: string } {
     const listing = this.listings.get(call.listingId);
-    if (shown.pool === 'listing' || (shown.pool === 'overflow' && shown.attribution === 'listing')) return { category: 'listing-level' };
+    if (shown.pool === 'listing' || (shown.pool === 'overflow' && shown.attribution === 'listing'))
+      return { category: 'listing-level' };
     const alive = (this.lastSeen.get(shown.sessionId) ?? -Infinity) + this.sessionIdleMs > call.at;
     if (alive) return { category: 'in-session' };
     const sold = listing?.soldAt !== null && listing?.soldAt !== undefined && listing.soldAt <= call.at;

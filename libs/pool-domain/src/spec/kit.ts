@@ -55,22 +55,48 @@ export const ev = {
   listing: (listingId: string, tier: 'premium' | 'standard' = 'premium', when = T0, dealerId = 'D-1') =>
     poolEvent('ListingRegistered', { listingId, dealerId, forwardTo: FORWARD_TO, tier }, when),
   provisioned: (i: number, when = T0) =>
-    poolEvent('NumberProvisioned', { number: num(i), sid: `PN${i}`, areaCode: '415', renewsAt: iso(when + 31 * DAY) }, when),
-  displayed: (d: { i: number; visitor: string; session: string; listing: string; when: number; started?: boolean }, policy = specPolicy) =>
+    poolEvent(
+      'NumberProvisioned',
+      { number: num(i), sid: `PN${i}`, areaCode: '415', renewsAt: iso(when + 31 * DAY) },
+      when,
+    ),
+  displayed: (
+    d: { i: number; visitor: string; session: string; listing: string; when: number; started?: boolean },
+    policy = specPolicy,
+  ) =>
     poolEvent(
       'NumberDisplayed',
       {
-        number: num(d.i), pool: 'session', attribution: 'visitor', visitorId: d.visitor, sessionId: d.session,
-        listingId: d.listing, dealerId: 'D-1', expiresAt: iso(d.when + policy.sessionIdleMs), assignmentStarted: d.started ?? true,
+        number: num(d.i),
+        pool: 'session',
+        attribution: 'visitor',
+        visitorId: d.visitor,
+        sessionId: d.session,
+        listingId: d.listing,
+        dealerId: 'D-1',
+        expiresAt: iso(d.when + policy.sessionIdleMs),
+        assignmentStarted: d.started ?? true,
       },
       d.when,
     ),
   pageViewed: (visitor: string, session: string, when: number, listingId?: string) =>
-    poolEvent('PageViewed', { visitorId: visitor, sessionId: session, url: '/cars', action: 'view', ...(listingId ? { listingId } : {}) }, when),
+    poolEvent(
+      'PageViewed',
+      { visitorId: visitor, sessionId: session, url: '/cars', action: 'view', ...(listingId ? { listingId } : {}) },
+      when,
+    ),
   locked: (i: number, visitor: string, listing: string, callAt: number, policy = specPolicy) =>
     poolEvent(
       'NumberLocked',
-      { number: num(i), visitorId: visitor, sessionId: null, listingId: listing, dealerId: 'D-1', callSid: `CA${callAt}`, lockedUntil: iso(callAt + policy.lockMs) },
+      {
+        number: num(i),
+        visitorId: visitor,
+        sessionId: null,
+        listingId: listing,
+        dealerId: 'D-1',
+        callSid: `CA${callAt}`,
+        lockedUntil: iso(callAt + policy.lockMs),
+      },
       callAt,
     ),
 };
@@ -79,15 +105,36 @@ export function display(visitor: string, session: string, listing: string): Pool
   return { type: 'DisplayNumber', visitorId: visitor, sessionId: session, listingId: listing };
 }
 
-export function call(i: number, visitor: string | null, listing: string | null, startedAt: number, callSid = `CA${startedAt}`): PoolCommand {
+export function call(
+  i: number,
+  visitor: string | null,
+  listing: string | null,
+  startedAt: number,
+  callSid = `CA${startedAt}`,
+): PoolCommand {
   const data: EventData<'CallReceived'> = {
-    callSid, trackingNumber: num(i), caller: '+15550001111', startedAt: iso(startedAt), attribution: 'visitor', confidence: 1,
-    holderState: 'displayed', visitorId: visitor, sessionId: null, listingId: listing, dealerId: 'D-1', routedTo: FORWARD_TO,
+    callSid,
+    trackingNumber: num(i),
+    caller: '+15550001111',
+    startedAt: iso(startedAt),
+    attribution: 'visitor',
+    confidence: 1,
+    holderState: 'displayed',
+    visitorId: visitor,
+    sessionId: null,
+    listingId: listing,
+    dealerId: 'D-1',
+    routedTo: FORWARD_TO,
   };
   return { type: 'RecordCall', call: data };
 }
 
 /** Just the parts a rule is about: type, the number involved and the event time. */
 export function summary(events: PoolEvent[]): string[] {
-  return events.map((e) => `${e.type} ${'number' in e.data ? e.data.number : ''} @${(Date.parse(e.occurredAt) - T0) / MIN}m`.replace('  ', ' '));
+  return events.map((e) =>
+    `${e.type} ${'number' in e.data ? e.data.number : ''} @${(Date.parse(e.occurredAt) - T0) / MIN}m`.replace(
+      '  ',
+      ' ',
+    ),
+  );
 }

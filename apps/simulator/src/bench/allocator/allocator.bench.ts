@@ -53,7 +53,8 @@ interface Side {
  * same number of free numbers at the start of every level.
  */
 export async function benchAllocator(ctx: BenchContext, options: AllocatorBenchOptions): Promise<AllocatorBenchResult> {
-  const poolSize = Math.ceil((options.maxRequests + warmupFor(Math.max(...options.levels))) * (1 - options.repeatShare) * 1.1) + 50;
+  const poolSize =
+    Math.ceil((options.maxRequests + warmupFor(Math.max(...options.levels))) * (1 - options.repeatShare) * 1.1) + 50;
   const listings = Array.from({ length: options.listings }, (_, i) => `L-bench-${i + 1}`);
   const levels = new Map<number, Partial<AllocatorLevel>>(options.levels.map((c) => [c, { concurrency: c }]));
   const profiles: string[] = [];
@@ -62,16 +63,22 @@ export async function benchAllocator(ctx: BenchContext, options: AllocatorBenchO
     const file = join(ctx.outDir, `${side.hosted.name}-c${c}.cpuprofile`);
     const measure = () => runLevel(ctx, side.url, c, options, listings, label);
     const before = label === 'callpool' ? await scrape(side.url, COMMIT_METRICS) : null;
-    const { result, cpu } = await withCpu(side.hosted.pid, () => (ctx.profile ? side.hosted.profiled(file, measure) : measure()));
+    const { result, cpu } = await withCpu(side.hosted.pid, () =>
+      ctx.profile ? side.hosted.profiled(file, measure) : measure(),
+    );
     const level = levels.get(c)!;
     level[label] = result;
     level.cpu = { ...level.cpu, [label]: cpu };
-    ctx.log(`           cpu (cores): service ${cpu.service.toFixed(2)}, load generator ${cpu.loadGenerator.toFixed(2)}, whole machine ${cpu.machine.toFixed(2)} of ${cpu.cores}`);
+    ctx.log(
+      `           cpu (cores): service ${cpu.service.toFixed(2)}, load generator ${cpu.loadGenerator.toFixed(2)}, whole machine ${cpu.machine.toFixed(2)} of ${cpu.cores}`,
+    );
     if (before) levels.get(c)!.commits = commitsOf(difference(await scrape(side.url, COMMIT_METRICS), before));
     if (ctx.profile) profiles.push(file);
   };
 
-  ctx.log(`allocator: pool of ${poolSize} numbers, ${listings.length} premium listings, ${Math.round(options.repeatShare * 100)}% repeats`);
+  ctx.log(
+    `allocator: pool of ${poolSize} numbers, ${listings.length} premium listings, ${Math.round(options.repeatShare * 100)}% repeats`,
+  );
   await withBaseline(ctx, options, poolSize, listings, async (side, reset) => {
     for (const c of options.levels) {
       await run(side, c, 'baseline');
@@ -85,7 +92,11 @@ export async function benchAllocator(ctx: BenchContext, options: AllocatorBenchO
   return { poolSize, prefillSeconds, profiles, levels: [...levels.values()] as AllocatorLevel[] };
 }
 
-const COMMIT_METRICS = ['callpool_allocator_commit_seconds_sum', 'callpool_allocator_commit_seconds_count', 'callpool_allocator_commit_events_sum'];
+const COMMIT_METRICS = [
+  'callpool_allocator_commit_seconds_sum',
+  'callpool_allocator_commit_seconds_count',
+  'callpool_allocator_commit_events_sum',
+];
 
 function commitsOf(delta: Record<string, number>) {
   const transactions = delta.callpool_allocator_commit_seconds_count ?? 0;
@@ -96,18 +107,41 @@ function commitsOf(delta: Record<string, number>) {
   };
 }
 
-async function runLevel(ctx: BenchContext, url: string, concurrency: number, options: AllocatorBenchOptions, listings: string[], label: string): Promise<LoadResult> {
-  const traffic = new DisplayTraffic({ label: `${label}-c${concurrency}`, listings, repeatShare: options.repeatShare, listingsPerSession: 5, seed: ctx.seed + concurrency });
-  const result = await runLoad({
-    baseUrl: url, concurrency, warmupRequests: warmupFor(concurrency), durationMs: options.durationMs, maxRequests: options.maxRequests,
-    next: (client) => traffic.next(client), accept: isUniqueNumber,
+async function runLevel(
+  ctx: BenchContext,
+  url: string,
+  concurrency: number,
+  options: AllocatorBenchOptions,
+  listings: string[],
+  label: string,
+): Promise<LoadResult> {
+  const traffic = new DisplayTraffic({
+    label: `${label}-c${concurrency}`,
+    listings,
+    repeatShare: options.repeatShare,
+    listingsPerSession: 5,
+    seed: ctx.seed + concurrency,
   });
-  ctx.log(`  ${label.padEnd(8)} c=${String(concurrency).padStart(3)}: ${Math.round(result.throughput)}/s, p50 ${result.latency.p50.toFixed(2)} ms, p99 ${result.latency.p99.toFixed(2)} ms${result.failures ? `, ${result.failures} not unique/failed ${JSON.stringify(result.failureExamples)}` : ''}`);
+  const result = await runLoad({
+    baseUrl: url,
+    concurrency,
+    warmupRequests: warmupFor(concurrency),
+    durationMs: options.durationMs,
+    maxRequests: options.maxRequests,
+    next: (client) => traffic.next(client),
+    accept: isUniqueNumber,
+  });
+  ctx.log(
+    `  ${label.padEnd(8)} c=${String(concurrency).padStart(3)}: ${Math.round(result.throughput)}/s, p50 ${result.latency.p50.toFixed(2)} ms, p99 ${result.latency.p99.toFixed(2)} ms${result.failures ? `, ${result.failures} not unique/failed ${JSON.stringify(result.failureExamples)}` : ''}`,
+  );
   return result;
 }
 
 async function withBaseline(
-  ctx: BenchContext, options: AllocatorBenchOptions, poolSize: number, listings: string[],
+  ctx: BenchContext,
+  options: AllocatorBenchOptions,
+  poolSize: number,
+  listings: string[],
   work: (side: Side, reset: () => Promise<void>) => Promise<void>,
 ): Promise<void> {
   const databaseUrl = await createTestDatabase('bench_baseline');
@@ -115,10 +149,19 @@ async function withBaseline(
   try {
     hosted = await startHosted('baseline-allocator', {
       outDir: ctx.outDir,
-      env: { DATABASE_URL: databaseUrl, BASELINE_PORT: String(await freePort()), BASELINE_PG_POOL_SIZE: String(options.pgPoolSize), LOG_LEVEL: 'warn' },
+      env: {
+        DATABASE_URL: databaseUrl,
+        BASELINE_PORT: String(await freePort()),
+        BASELINE_PG_POOL_SIZE: String(options.pgPoolSize),
+        LOG_LEVEL: 'warn',
+      },
     });
     const numbers = Array.from({ length: poolSize }, (_, i) => `+1555${String(2000000 + i).padStart(7, '0')}`);
-    await seedBaseline(databaseUrl, numbers, listings.map((listingId, i) => ({ listingId, dealerId: `D-${i % 50}`, forwardTo: dealerLine(i) })));
+    await seedBaseline(
+      databaseUrl,
+      numbers,
+      listings.map((listingId, i) => ({ listingId, dealerId: `D-${i % 50}`, forwardTo: dealerLine(i) })),
+    );
     await work({ url: hosted.url, hosted }, () => resetBaseline(databaseUrl));
   } finally {
     await hosted?.stop();
@@ -131,7 +174,9 @@ async function resetBaseline(databaseUrl: string): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query(`UPDATE numbers SET state = 'available', visitor_id = NULL, session_id = NULL, listing_id = NULL, expires_at = NULL WHERE state <> 'available'`);
+    await client.query(
+      `UPDATE numbers SET state = 'available', visitor_id = NULL, session_id = NULL, listing_id = NULL, expires_at = NULL WHERE state <> 'available'`,
+    );
     await client.query('VACUUM ANALYZE numbers');
     await client.query('VACUUM ANALYZE sessions');
   } finally {
@@ -140,26 +185,55 @@ async function resetBaseline(databaseUrl: string): Promise<void> {
 }
 
 /** The real allocator with its own topics, a manual clock and a Twilio stand-in; resolves to the pre-fill time. */
-async function withCallpool(ctx: BenchContext, poolSize: number, listings: string[], work: (side: Side) => Promise<void>): Promise<number> {
+async function withCallpool(
+  ctx: BenchContext,
+  poolSize: number,
+  listings: string[],
+  work: (side: Side) => Promise<void>,
+): Promise<number> {
   const standIn = await startTwilioStandIn({ port: 0, numbersPerAreaCode: Math.max(10_000, poolSize * 2) });
   let hosted: HostedProcess | undefined;
   try {
     hosted = await startHosted('allocator', {
       outDir: ctx.outDir,
       env: {
-        KAFKA_BROKERS: ctx.kafkaBrokers, CALLPOOL_TOPIC_PREFIX: uniqueTopicPrefix('bench_allocator'), CALLPOOL_CLOCK: 'manual',
-        ALLOCATOR_PORT: String(await freePort()), CALLPOOL_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn',
-        TWILIO_API_URL: standIn.url, TWILIO_ACCOUNT_SID: standIn.accountSid, TWILIO_AUTH_TOKEN: standIn.authToken,
-        POOL_FLOOR: String(poolSize), POOL_MAX: String(poolSize), PROVISION_STEP: '100', PROVISION_RATE_PER_MINUTE: String(poolSize),
+        KAFKA_BROKERS: ctx.kafkaBrokers,
+        CALLPOOL_TOPIC_PREFIX: uniqueTopicPrefix('bench_allocator'),
+        CALLPOOL_CLOCK: 'manual',
+        ALLOCATOR_PORT: String(await freePort()),
+        CALLPOOL_ADMIN_TOKEN: ADMIN_TOKEN,
+        LOG_LEVEL: 'warn',
+        TWILIO_API_URL: standIn.url,
+        TWILIO_ACCOUNT_SID: standIn.accountSid,
+        TWILIO_AUTH_TOKEN: standIn.authToken,
+        POOL_FLOOR: String(poolSize),
+        POOL_MAX: String(poolSize),
+        PROVISION_STEP: '100',
+        PROVISION_RATE_PER_MINUTE: String(poolSize),
       },
     });
     const url = hosted.url;
     const t0 = performance.now();
-    await inParallel(listings.map((listingId, i) => ({ listingId, i })), 16, async ({ listingId, i }) => {
-      const answer = await json('PUT', `${url}/v1/listings/${listingId}`, { dealerId: `D-${i % 50}`, forwardTo: dealerLine(i), tier: 'premium' }, ADMIN_TOKEN);
-      if (answer.status !== 200) throw new Error(`registering ${listingId}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    });
-    await poll(async () => ((await json('GET', `${url}/v1/pool`)).body.available >= poolSize ? true : undefined), `${poolSize} available numbers`, 180_000, 100);
+    await inParallel(
+      listings.map((listingId, i) => ({ listingId, i })),
+      16,
+      async ({ listingId, i }) => {
+        const answer = await json(
+          'PUT',
+          `${url}/v1/listings/${listingId}`,
+          { dealerId: `D-${i % 50}`, forwardTo: dealerLine(i), tier: 'premium' },
+          ADMIN_TOKEN,
+        );
+        if (answer.status !== 200)
+          throw new Error(`registering ${listingId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      },
+    );
+    await poll(
+      async () => ((await json('GET', `${url}/v1/pool`)).body.available >= poolSize ? true : undefined),
+      `${poolSize} available numbers`,
+      180_000,
+      100,
+    );
     const prefillSeconds = (performance.now() - t0) / 1000;
     await work({ url, hosted });
     return prefillSeconds;

@@ -41,7 +41,12 @@ export class DisplayTraffic {
 
   next(client: number): LoadRequest {
     const body = this.body(client);
-    return { method: 'POST', path: '/v1/displays', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+    return {
+      method: 'POST',
+      path: '/v1/displays',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    };
   }
 
   private body(client: number) {
@@ -59,7 +64,12 @@ export class DisplayTraffic {
     const first = session.seen.length === 0;
     session.seen.push(listingId);
     this.newPairs++;
-    return { visitorId: session.visitorId, sessionId: session.sessionId, listingId, ...(first ? { context: this.context(listingId) } : {}) };
+    return {
+      visitorId: session.visitorId,
+      sessionId: session.sessionId,
+      listingId,
+      ...(first ? { context: this.context(listingId) } : {}),
+    };
   }
 
   private context(listingId: string) {

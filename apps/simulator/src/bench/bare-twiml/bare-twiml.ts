@@ -1,4 +1,16 @@
-import { CanActivate, Controller, DynamicModule, ExecutionContext, HttpCode, Inject, Injectable, Module, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  CanActivate,
+  Controller,
+  DynamicModule,
+  ExecutionContext,
+  HttpCode,
+  Inject,
+  Injectable,
+  Module,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AddressInfo } from 'node:net';
@@ -6,7 +18,8 @@ import { ApiError, createService, ServiceKitModule } from '@callpool/service-kit
 import { isValidTwilioSignature } from '@callpool/twilio';
 
 /** What the lower bound of a webhook costs on this framework: parse the form, answer fixed TwiML. */
-const FIXED_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Dial action="https://example.test/twilio/dial-status" method="POST" timeout="25"><Number>+15557654321</Number></Dial></Response>';
+const FIXED_TWIML =
+  '<?xml version="1.0" encoding="UTF-8"?><Response><Dial action="https://example.test/twilio/dial-status" method="POST" timeout="25"><Number>+15557654321</Number></Dial></Response>';
 
 const SIGNATURE = Symbol('SIGNATURE');
 
@@ -25,7 +38,11 @@ class OptionalSignatureGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const signature = request.headers['x-twilio-signature'];
     const params = (request.body ?? {}) as Record<string, string>;
-    if (typeof signature === 'string' && isValidTwilioSignature(this.check.authToken, signature, `${this.check.publicBaseUrl}${request.url}`, params)) return true;
+    if (
+      typeof signature === 'string' &&
+      isValidTwilioSignature(this.check.authToken, signature, `${this.check.publicBaseUrl}${request.url}`, params)
+    )
+      return true;
     throw new ApiError(403, 'invalid_signature', 'bad signature');
   }
 }
@@ -60,8 +77,14 @@ export interface RunningBareTwiml {
 }
 
 /** The bare handler of the call-ingest benchmark: same framework and service kit, no view, no spool, no Kafka. */
-export async function startBareTwiml(options: { port?: number; signature?: SignatureCheck | null } = {}): Promise<RunningBareTwiml> {
-  const app = await createService(BareTwimlModule.forRoot(options.signature ?? null), { name: 'bare-twiml', port: options.port ?? 0, bodyLimitBytes: 32 * 1024 });
+export async function startBareTwiml(
+  options: { port?: number; signature?: SignatureCheck | null } = {},
+): Promise<RunningBareTwiml> {
+  const app = await createService(BareTwimlModule.forRoot(options.signature ?? null), {
+    name: 'bare-twiml',
+    port: options.port ?? 0,
+    bodyLimitBytes: 32 * 1024,
+  });
   await app.listen(options.port ?? 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };

@@ -28,8 +28,15 @@ export interface RunningBaseline {
 /** The baseline allocator (benchmarks only): creates its tables if missing and listens. */
 export async function startBaselineAllocator(config: BaselineConfig): Promise<RunningBaseline> {
   await createBaselineSchema(config.DATABASE_URL);
-  const settings = { databaseUrl: config.DATABASE_URL, poolSize: config.BASELINE_PG_POOL_SIZE, sessionIdleSeconds: config.SESSION_IDLE_SECONDS };
-  const app = await createService(BaselineAllocatorModule.forRoot(settings, config.LOG_LEVEL), { name: 'baseline-allocator', port: config.BASELINE_PORT });
+  const settings = {
+    databaseUrl: config.DATABASE_URL,
+    poolSize: config.BASELINE_PG_POOL_SIZE,
+    sessionIdleSeconds: config.SESSION_IDLE_SECONDS,
+  };
+  const app = await createService(BaselineAllocatorModule.forRoot(settings, config.LOG_LEVEL), {
+    name: 'baseline-allocator',
+    port: config.BASELINE_PORT,
+  });
   await app.listen(config.BASELINE_PORT, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };

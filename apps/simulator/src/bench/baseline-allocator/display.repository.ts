@@ -15,7 +15,13 @@ export interface DisplayInput {
   visitorId: string;
   sessionId: string;
   listingId: string;
-  context?: { source?: string; searchTerm?: string; referrer?: string; landingPage?: string; demographics?: Record<string, unknown> };
+  context?: {
+    source?: string;
+    searchTerm?: string;
+    referrer?: string;
+    landingPage?: string;
+    demographics?: Record<string, unknown>;
+  };
 }
 
 export interface DisplayAnswer {
@@ -35,7 +41,11 @@ export class DisplayRepository implements OnApplicationShutdown {
   private readonly pool: Pool;
 
   constructor(@Inject(BASELINE_SETTINGS) private readonly settings: BaselineSettings) {
-    this.pool = new Pool({ connectionString: settings.databaseUrl, max: settings.poolSize, application_name: 'baseline-allocator' });
+    this.pool = new Pool({
+      connectionString: settings.databaseUrl,
+      max: settings.poolSize,
+      application_name: 'baseline-allocator',
+    });
   }
 
   async display(input: DisplayInput): Promise<DisplayAnswer> {
@@ -64,7 +74,13 @@ export class DisplayRepository implements OnApplicationShutdown {
       [sessionId, listingId, expiresAt],
     );
     const number = held.rows[0]?.number ?? (await this.takeFree(client, input, expiresAt));
-    if (!number) return { number: listing.rows[0].forward_to, pool: 'overflow', attribution: 'none', expiresAt: expiresAt.toISOString() };
+    if (!number)
+      return {
+        number: listing.rows[0].forward_to,
+        pool: 'overflow',
+        attribution: 'none',
+        expiresAt: expiresAt.toISOString(),
+      };
     await client.query(
       `INSERT INTO displays (number, pool, visitor_id, session_id, listing_id, displayed_at) VALUES ($1, 'session', $2, $3, $4, now())`,
       [number, visitorId, sessionId, listingId],
@@ -73,7 +89,11 @@ export class DisplayRepository implements OnApplicationShutdown {
   }
 
   /** The least recently used free number; rows other transactions hold are skipped, not waited for. */
-  private async takeFree(client: PoolClient, { visitorId, sessionId, listingId }: DisplayInput, expiresAt: Date): Promise<string | null> {
+  private async takeFree(
+    client: PoolClient,
+    { visitorId, sessionId, listingId }: DisplayInput,
+    expiresAt: Date,
+  ): Promise<string | null> {
     const taken = await client.query(
       `UPDATE numbers SET state = 'displayed', visitor_id = $1, session_id = $2, listing_id = $3, expires_at = $4, last_used_at = now()
        WHERE number = (SELECT number FROM numbers WHERE state = 'available' ORDER BY last_used_at LIMIT 1 FOR UPDATE SKIP LOCKED)
@@ -89,8 +109,15 @@ export class DisplayRepository implements OnApplicationShutdown {
        VALUES ($1, $2, now(), now(), $3, $4, $5, $6, $7)
        ON CONFLICT (session_id) DO UPDATE SET last_seen_at = now(),
          source = COALESCE(sessions.source, excluded.source), search_term = COALESCE(sessions.search_term, excluded.search_term)`,
-      [sessionId, visitorId, context?.source ?? null, context?.searchTerm ?? null, context?.referrer ?? null, context?.landingPage ?? null,
-        context?.demographics ? JSON.stringify(context.demographics) : null],
+      [
+        sessionId,
+        visitorId,
+        context?.source ?? null,
+        context?.searchTerm ?? null,
+        context?.referrer ?? null,
+        context?.landingPage ?? null,
+        context?.demographics ? JSON.stringify(context.demographics) : null,
+      ],
     );
   }
 

@@ -35,7 +35,11 @@ export async function createBaselineSchema(databaseUrl: string): Promise<void> {
 }
 
 /** Fills the pool with `count` free numbers and registers the listings (premium, one dealer line each). */
-export async function seedBaseline(databaseUrl: string, numbers: string[], listings: Array<{ listingId: string; dealerId: string; forwardTo: string }>) {
+export async function seedBaseline(
+  databaseUrl: string,
+  numbers: string[],
+  listings: Array<{ listingId: string; dealerId: string; forwardTo: string }>,
+) {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {

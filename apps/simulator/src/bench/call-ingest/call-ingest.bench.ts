@@ -40,19 +40,41 @@ const numberOf = (i: number) => `+1628${String(7000000 + i)}`;
  * in-memory view, CallReceived fsync'd to the spool before the answer) and
  * into a bare handler on the same framework that answers fixed TwiML.
  */
-export async function benchCallIngest(ctx: BenchContext, options: CallIngestBenchOptions): Promise<CallIngestBenchResult> {
+export async function benchCallIngest(
+  ctx: BenchContext,
+  options: CallIngestBenchOptions,
+): Promise<CallIngestBenchResult> {
   const prefix = uniqueTopicPrefix('bench_call_ingest');
   await seedDisplayedNumbers(ctx, prefix);
   const levels = new Map<number, Partial<CallIngestLevel>>(options.levels.map((c) => [c, { concurrency: c, cpu: {} }]));
   const profiles: string[] = [];
-  const sides: Array<{ key: 'bare' | 'bareSigned' | 'callIngest'; host: string; env: () => Promise<Record<string, string>> }> = [
+  const sides: Array<{
+    key: 'bare' | 'bareSigned' | 'callIngest';
+    host: string;
+    env: () => Promise<Record<string, string>>;
+  }> = [
     { key: 'bare', host: 'bare-twiml', env: async () => ({ BARE_PORT: String(await freePort()) }) },
-    { key: 'bareSigned', host: 'bare-twiml', env: async () => ({ BARE_PORT: String(await freePort()), BARE_SIGNATURE: '1', TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_BASE_URL }) },
     {
-      key: 'callIngest', host: 'call-ingest',
+      key: 'bareSigned',
+      host: 'bare-twiml',
       env: async () => ({
-        KAFKA_BROKERS: ctx.kafkaBrokers, CALLPOOL_TOPIC_PREFIX: prefix, TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_BASE_URL,
-        CALL_INGEST_PORT: String(await freePort()), CALL_INGEST_DATA_DIR: join(ctx.outDir, 'call-ingest-data'), LOG_LEVEL: 'warn',
+        BARE_PORT: String(await freePort()),
+        BARE_SIGNATURE: '1',
+        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+        PUBLIC_BASE_URL,
+      }),
+    },
+    {
+      key: 'callIngest',
+      host: 'call-ingest',
+      env: async () => ({
+        KAFKA_BROKERS: ctx.kafkaBrokers,
+        CALLPOOL_TOPIC_PREFIX: prefix,
+        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+        PUBLIC_BASE_URL,
+        CALL_INGEST_PORT: String(await freePort()),
+        CALL_INGEST_DATA_DIR: join(ctx.outDir, 'call-ingest-data'),
+        LOG_LEVEL: 'warn',
       }),
     },
   ];
@@ -63,12 +85,16 @@ export async function benchCallIngest(ctx: BenchContext, options: CallIngestBenc
       for (const c of options.levels) {
         const file = join(ctx.outDir, `${side.key}-c${c}.cpuprofile`);
         const measure = () => runLevel(hosted, c, options);
-        const { result, cpu } = await withCpu(hosted.pid, () => (ctx.profile ? hosted.profiled(file, measure) : measure()));
+        const { result, cpu } = await withCpu(hosted.pid, () =>
+          ctx.profile ? hosted.profiled(file, measure) : measure(),
+        );
         if (ctx.profile) profiles.push(file);
         const level = levels.get(c)!;
         level[side.key] = result;
         level.cpu![side.key] = cpu;
-        ctx.log(`  ${side.key.padEnd(10)} c=${String(c).padStart(3)}: ${Math.round(result.throughput)}/s, p50 ${result.latency.p50.toFixed(2)} ms, p99 ${result.latency.p99.toFixed(2)} ms; cpu service ${cpu.service.toFixed(2)}, machine ${cpu.machine.toFixed(2)}${result.failures ? `; ${result.failures} failed ${JSON.stringify(result.failureExamples)}` : ''}`);
+        ctx.log(
+          `  ${side.key.padEnd(10)} c=${String(c).padStart(3)}: ${Math.round(result.throughput)}/s, p50 ${result.latency.p50.toFixed(2)} ms, p99 ${result.latency.p99.toFixed(2)} ms; cpu service ${cpu.service.toFixed(2)}, machine ${cpu.machine.toFixed(2)}${result.failures ? `; ${result.failures} failed ${JSON.stringify(result.failureExamples)}` : ''}`,
+        );
       }
     } finally {
       await hosted.stop();
@@ -80,7 +106,11 @@ export async function benchCallIngest(ctx: BenchContext, options: CallIngestBenc
 function runLevel(hosted: HostedProcess, concurrency: number, options: CallIngestBenchOptions): Promise<LoadResult> {
   let n = 0;
   return runLoad({
-    baseUrl: hosted.url, concurrency, warmupRequests: Math.max(200, concurrency * 20), durationMs: options.durationMs, maxRequests: options.maxRequests,
+    baseUrl: hosted.url,
+    concurrency,
+    warmupRequests: Math.max(200, concurrency * 20),
+    durationMs: options.durationMs,
+    maxRequests: options.maxRequests,
     next: () => voiceWebhook(numberOf(n++ % DISPLAYED)),
     accept: (status, body) => status === 200 && body.includes('<Dial'),
   });
@@ -88,9 +118,14 @@ function runLevel(hosted: HostedProcess, concurrency: number, options: CallInges
 
 /** What Twilio posts for a new inbound call: its parameters, form-encoded, signed over the public URL. */
 function voiceWebhook(to: string): LoadRequest {
-  const params = { ...callParams({ callSid: newCallSid(), accountSid: `AC${'0'.repeat(32)}`, from: '+14155550123', to }), CallStatus: 'ringing' };
+  const params = {
+    ...callParams({ callSid: newCallSid(), accountSid: `AC${'0'.repeat(32)}`, from: '+14155550123', to }),
+    CallStatus: 'ringing',
+  };
   return {
-    method: 'POST', path: '/twilio/voice', body: new URLSearchParams(params).toString(),
+    method: 'POST',
+    path: '/twilio/voice',
+    body: new URLSearchParams(params).toString(),
     headers: {
       'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
       'x-twilio-signature': twilioSignature(AUTH_TOKEN, `${PUBLIC_BASE_URL}/twilio/voice`, params),
@@ -110,11 +145,24 @@ async function seedDisplayedNumbers(ctx: BenchContext, prefix: string): Promise<
   for (let i = 0; i < DISPLAYED; i++) {
     const listingId = `L-${i}`;
     events.push(
-      event('ListingRegistered', { listingId, dealerId: `D-${i % 20}`, forwardTo: `+1415555${String(1000 + i)}`, tier: 'premium' }),
+      event('ListingRegistered', {
+        listingId,
+        dealerId: `D-${i % 20}`,
+        forwardTo: `+1415555${String(1000 + i)}`,
+        tier: 'premium',
+      }),
       event('NumberProvisioned', { number: numberOf(i), sid: `PN${String(i).padStart(32, '0')}` }),
       event('NumberDisplayed', {
-        number: numberOf(i), pool: 'session', attribution: 'visitor', visitorId: `v-${i}`, sessionId: `s-${i}`, listingId,
-        dealerId: `D-${i % 20}`, expiresAt, assignmentStarted: true, sessionStarted: true,
+        number: numberOf(i),
+        pool: 'session',
+        attribution: 'visitor',
+        visitorId: `v-${i}`,
+        sessionId: `s-${i}`,
+        listingId,
+        dealerId: `D-${i % 20}`,
+        expiresAt,
+        assignmentStarted: true,
+        sessionStarted: true,
       }),
     );
   }

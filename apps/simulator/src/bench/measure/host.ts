@@ -47,9 +47,10 @@ const starters: Record<string, () => Promise<Hosted>> = {
   },
   'bare-twiml': async () => {
     const { startBareTwiml } = await import('../bare-twiml/bare-twiml');
-    const signature = process.env.BARE_SIGNATURE === '1'
-      ? { authToken: process.env.TWILIO_AUTH_TOKEN ?? '', publicBaseUrl: process.env.PUBLIC_BASE_URL ?? '' }
-      : null;
+    const signature =
+      process.env.BARE_SIGNATURE === '1'
+        ? { authToken: process.env.TWILIO_AUTH_TOKEN ?? '', publicBaseUrl: process.env.PUBLIC_BASE_URL ?? '' }
+        : null;
     return startBareTwiml({ port: Number(process.env.BARE_PORT ?? 0), signature });
   },
   projector: async () => {
@@ -76,7 +77,9 @@ class Profiler {
   }
 
   private post(method: string, params: object = {}): Promise<unknown> {
-    return new Promise((resolve, reject) => this.session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+    return new Promise((resolve, reject) =>
+      this.session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
   }
 }
 
@@ -106,7 +109,15 @@ function traceSql(file: string | undefined): () => void {
     result.then(record, record);
     return result;
   } as never;
-  return () => writeFileSync(file, JSON.stringify([...totals].map(([statement, t]) => ({ statement, ...t })).sort((a, b) => b.ms - a.ms), null, 1));
+  return () =>
+    writeFileSync(
+      file,
+      JSON.stringify(
+        [...totals].map(([statement, t]) => ({ statement, ...t })).sort((a, b) => b.ms - a.ms),
+        null,
+        1,
+      ),
+    );
 }
 
 async function main(): Promise<void> {
@@ -119,7 +130,9 @@ async function main(): Promise<void> {
   process.on('message', (message: unknown) => {
     if (message === 'profile-start') void profiler.start().then(() => process.send?.({ profiling: true }));
     if (typeof message === 'object' && message && 'profileStop' in message)
-      void profiler.stop(String((message as { profileStop: string }).profileStop)).then(() => process.send?.({ profiled: true }));
+      void profiler
+        .stop(String((message as { profileStop: string }).profileStop))
+        .then(() => process.send?.({ profiled: true }));
     if (message !== 'stop') return;
     running
       .close()

@@ -1,5 +1,10 @@
 /** Small JSON calls of the benchmark's set-up (not measured). */
-export async function json<T = any>(method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+export async function json<T = any>(
+  method: string,
+  url: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
@@ -19,12 +24,19 @@ function safeParse(text: string): unknown {
 /** Runs `work` over `items` with at most `width` in flight. */
 export async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
-export async function poll<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, everyMs = 200): Promise<T> {
+export async function poll<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

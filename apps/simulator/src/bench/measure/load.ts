@@ -51,7 +51,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const latencies = new Samples();
     const failures = { count: 0, examples: {} as Record<string, string> };
     const started = performance.now();
-    await runClients(options.concurrency, options.maxRequests, started + options.durationMs, send, options, { latencies, failures });
+    await runClients(options.concurrency, options.maxRequests, started + options.durationMs, send, options, {
+      latencies,
+      failures,
+    });
     const seconds = (performance.now() - started) / 1000;
     return {
       concurrency: options.concurrency,
@@ -100,7 +103,14 @@ async function runClients(
 function sendOne(agent: Agent, url: URL, r: LoadRequest): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, method: r.method, path: r.path, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: r.method,
+        path: r.path,
+        headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -28,11 +28,17 @@ export function startHosted(name: string, options: HostOptions): Promise<HostedP
   mkdirSync(options.outDir, { recursive: true });
   const logFile = join(options.outDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = fork(HOST, [options.hostOf ?? name], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(HOST, [options.hostOf ?? name], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${name} did not start within ${options.startTimeoutMs ?? 120000} ms (log: ${logFile})`)), options.startTimeoutMs ?? 120000);
+    const timer = setTimeout(
+      () => fail(new Error(`${name} did not start within ${options.startTimeoutMs ?? 120000} ms (log: ${logFile})`)),
+      options.startTimeoutMs ?? 120000,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
@@ -42,7 +48,14 @@ export function startHosted(name: string, options: HostOptions): Promise<HostedP
     child.once('message', (message: { ready?: string }) => {
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolveStart({ name, url: message.ready ?? '', pid: child.pid ?? 0, logFile, stop: () => stopChild(child), profiled: (file, work) => profiled(child, file, work) });
+      resolveStart({
+        name,
+        url: message.ready ?? '',
+        pid: child.pid ?? 0,
+        logFile,
+        stop: () => stopChild(child),
+        profiled: (file, work) => profiled(child, file, work),
+      });
     });
   });
 }

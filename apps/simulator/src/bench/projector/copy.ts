@@ -68,13 +68,17 @@ class CopyOut extends CopySubmittable {
 }
 
 class CopyIn extends CopySubmittable {
-  constructor(text: string, private readonly data: Buffer) {
+  constructor(
+    text: string,
+    private readonly data: Buffer,
+  ) {
     super(text);
   }
 
   override handleCopyInResponse(connection: PgConnection): void {
     const chunk = 64 * 1024;
-    for (let at = 0; at < this.data.length; at += chunk) connection.sendCopyFromChunk(this.data.subarray(at, at + chunk));
+    for (let at = 0; at < this.data.length; at += chunk)
+      connection.sendCopyFromChunk(this.data.subarray(at, at + chunk));
     connection.endCopyFrom();
   }
 
@@ -94,4 +98,5 @@ function run(client: Client, submittable: CopySubmittable): Promise<Buffer> {
 export const copyOut = (client: Client, table: string) => run(client, new CopyOut(`COPY ${table} TO STDOUT`));
 
 /** `COPY <table> FROM STDIN` with rows in COPY text format. */
-export const copyIn = (client: Client, table: string, rows: Buffer) => run(client, new CopyIn(`COPY ${table} FROM STDIN`, rows)).then(() => undefined);
+export const copyIn = (client: Client, table: string, rows: Buffer) =>
+  run(client, new CopyIn(`COPY ${table} FROM STDIN`, rows)).then(() => undefined);

@@ -10,9 +10,24 @@ export interface History {
 }
 
 type Action =
-  | { at: number; kind: 'display'; visitorId: string; sessionId: string; listingId: string; context?: Record<string, unknown> }
+  | {
+      at: number;
+      kind: 'display';
+      visitorId: string;
+      sessionId: string;
+      listingId: string;
+      context?: Record<string, unknown>;
+    }
   | { at: number; kind: 'view'; visitorId: string; sessionId: string; listingId: string; url: string; action: string }
-  | { at: number; kind: 'call'; visitorId: string; sessionId: string; listingId: string; answered: boolean; talkS: number };
+  | {
+      at: number;
+      kind: 'call';
+      visitorId: string;
+      sessionId: string;
+      listingId: string;
+      answered: boolean;
+      talkS: number;
+    };
 
 const START = Date.parse('2030-03-01T08:00:00.000Z');
 const SOURCES = ['google', 'facebook', 'direct', 'bing'];
@@ -39,10 +54,29 @@ export function realisticHistory(target: number, seed: number): History {
     return events;
   };
   for (let i = 0; i < 2500; i++)
-    apply({ type: 'ProvisioningSucceeded', number: `+1628${String(5000000 + i)}`, sid: `PN${String(i).padStart(32, '0')}`, areaCode: '628', purchasedAt: START }, START);
+    apply(
+      {
+        type: 'ProvisioningSucceeded',
+        number: `+1628${String(5000000 + i)}`,
+        sid: `PN${String(i).padStart(32, '0')}`,
+        areaCode: '628',
+        purchasedAt: START,
+      },
+      START,
+    );
   const listings = Array.from({ length: 300 }, (_, i) => `L-${i + 1}`);
   listings.forEach((listingId, i) =>
-    apply({ type: 'RegisterListing', listingId, dealerId: `D-${i % 60}`, forwardTo: `+1415555${String(1000 + i)}`, tier: i % 10 === 0 ? 'standard' : 'premium' }, START));
+    apply(
+      {
+        type: 'RegisterListing',
+        listingId,
+        dealerId: `D-${i % 60}`,
+        forwardTo: `+1415555${String(1000 + i)}`,
+        tier: i % 10 === 0 ? 'standard' : 'premium',
+      },
+      START,
+    ),
+  );
   const actions = planVisits(random, listings, Math.ceil(target / 12));
   const shown = new Map<string, string>();
   let lastExpiry = START;
@@ -52,10 +86,29 @@ export function realisticHistory(target: number, seed: number): History {
       lastExpiry = action.at;
     }
     if (action.kind === 'display') {
-      const [event] = apply({ type: 'DisplayNumber', visitorId: action.visitorId, sessionId: action.sessionId, listingId: action.listingId, context: action.context }, action.at).slice(-1);
+      const [event] = apply(
+        {
+          type: 'DisplayNumber',
+          visitorId: action.visitorId,
+          sessionId: action.sessionId,
+          listingId: action.listingId,
+          context: action.context,
+        },
+        action.at,
+      ).slice(-1);
       if (event.type === 'NumberDisplayed') shown.set(`${action.sessionId}/${action.listingId}`, event.data.number);
     } else if (action.kind === 'view') {
-      apply({ type: 'RecordPageView', visitorId: action.visitorId, sessionId: action.sessionId, url: action.url, action: action.action, listingId: action.listingId }, action.at);
+      apply(
+        {
+          type: 'RecordPageView',
+          visitorId: action.visitorId,
+          sessionId: action.sessionId,
+          url: action.url,
+          action: action.action,
+          listingId: action.listingId,
+        },
+        action.at,
+      );
     } else {
       const number = shown.get(`${action.sessionId}/${action.listingId}`);
       if (number) call(history, state, apply, action, number);
@@ -65,24 +118,64 @@ export function realisticHistory(target: number, seed: number): History {
   return history;
 }
 
-function call(history: History, state: PoolState, apply: (c: PoolCommand, now: number) => PoolEvent[], action: Extract<Action, { kind: 'call' }>, number: string) {
+function call(
+  history: History,
+  state: PoolState,
+  apply: (c: PoolCommand, now: number) => PoolEvent[],
+  action: Extract<Action, { kind: 'call' }>,
+  number: string,
+) {
   const callSid = `CA${randomUUID().replace(/-/g, '')}`;
   const tracked = state.numbers.get(number);
   const listing = state.listings.get(action.listingId)!;
   const received = {
-    callSid, trackingNumber: number, caller: `+1650${String(1000000 + Math.floor(Math.abs(hash(action.visitorId)) % 8999999))}`,
-    startedAt: new Date(action.at).toISOString(), attribution: 'visitor' as const, confidence: tracked?.state === 'displayed' ? 1 : 0.8,
-    holderState: (tracked?.state === 'displayed' || tracked?.state === 'locked' || tracked?.state === 'cooling' ? tracked.state : 'available') as 'displayed',
-    visitorId: action.visitorId, sessionId: action.sessionId, listingId: action.listingId, dealerId: listing.dealerId, routedTo: listing.forwardTo,
+    callSid,
+    trackingNumber: number,
+    caller: `+1650${String(1000000 + Math.floor(Math.abs(hash(action.visitorId)) % 8999999))}`,
+    startedAt: new Date(action.at).toISOString(),
+    attribution: 'visitor' as const,
+    confidence: tracked?.state === 'displayed' ? 1 : 0.8,
+    holderState: (tracked?.state === 'displayed' || tracked?.state === 'locked' || tracked?.state === 'cooling'
+      ? tracked.state
+      : 'available') as 'displayed',
+    visitorId: action.visitorId,
+    sessionId: action.sessionId,
+    listingId: action.listingId,
+    dealerId: listing.dealerId,
+    routedTo: listing.forwardTo,
   };
-  const receivedEvent = envelope({ type: 'CallReceived', data: received, occurredAt: received.startedAt } as never, 'call-ingest');
+  const receivedEvent = envelope(
+    { type: 'CallReceived', data: received, occurredAt: received.startedAt } as never,
+    'call-ingest',
+  );
   history.calls.push(receivedEvent);
   apply({ type: 'RecordCall', call: received, eventId: receivedEvent.id }, action.at);
   const ended = action.at + (action.answered ? action.talkS : 25) * 1000;
-  history.calls.push(envelope({ type: 'DealerDialEnded', occurredAt: new Date(ended).toISOString(),
-    data: { callSid, dialCallStatus: action.answered ? 'completed' : 'no-answer', dialDurationS: action.answered ? action.talkS : 0, answered: action.answered } } as never, 'call-ingest'));
-  history.calls.push(envelope({ type: 'CallCompleted', occurredAt: new Date(ended + 2000).toISOString(),
-    data: { callSid, status: 'completed', durationS: (action.answered ? action.talkS : 25) + 2 } } as never, 'call-ingest'));
+  history.calls.push(
+    envelope(
+      {
+        type: 'DealerDialEnded',
+        occurredAt: new Date(ended).toISOString(),
+        data: {
+          callSid,
+          dialCallStatus: action.answered ? 'completed' : 'no-answer',
+          dialDurationS: action.answered ? action.talkS : 0,
+          answered: action.answered,
+        },
+      } as never,
+      'call-ingest',
+    ),
+  );
+  history.calls.push(
+    envelope(
+      {
+        type: 'CallCompleted',
+        occurredAt: new Date(ended + 2000).toISOString(),
+        data: { callSid, status: 'completed', durationS: (action.answered ? action.talkS : 25) + 2 },
+      } as never,
+      'call-ingest',
+    ),
+  );
 }
 
 /** Visitors arriving every few seconds, each viewing about five listings; some call, during the session or hours later. */
@@ -97,13 +190,46 @@ function planVisits(random: () => number, listings: string[], visitors: number):
     let t = at;
     for (let k = 0; k < 3 + Math.floor(random() * 5); k++) {
       const listingId = pick(random, listings);
-      const context = k === 0 ? { source, searchTerm: 'used honda civic', landingPage: `/cars/${listingId}`, demographics: { ageBand: '25-34', region: 'CA' } } : undefined;
+      const context =
+        k === 0
+          ? {
+              source,
+              searchTerm: 'used honda civic',
+              landingPage: `/cars/${listingId}`,
+              demographics: { ageBand: '25-34', region: 'CA' },
+            }
+          : undefined;
       actions.push({ at: t, kind: 'display', visitorId, sessionId, listingId, ...(context ? { context } : {}) });
-      actions.push({ at: t + 1000, kind: 'view', visitorId, sessionId, listingId, url: `/cars/${listingId}`, action: 'view' });
-      if (random() < 0.5) actions.push({ at: t + 20_000, kind: 'view', visitorId, sessionId, listingId, url: `/cars/${listingId}#more`, action: pick(random, ACTIONS) });
+      actions.push({
+        at: t + 1000,
+        kind: 'view',
+        visitorId,
+        sessionId,
+        listingId,
+        url: `/cars/${listingId}`,
+        action: 'view',
+      });
+      if (random() < 0.5)
+        actions.push({
+          at: t + 20_000,
+          kind: 'view',
+          visitorId,
+          sessionId,
+          listingId,
+          url: `/cars/${listingId}#more`,
+          action: pick(random, ACTIONS),
+        });
       if (random() < 0.06) {
         const late = random() < 0.3 ? 3600_000 * (1 + random() * 24) : 30_000 + random() * 120_000;
-        actions.push({ at: t + Math.round(late), kind: 'call', visitorId, sessionId, listingId, answered: random() < 0.75, talkS: 30 + Math.floor(random() * 400) });
+        actions.push({
+          at: t + Math.round(late),
+          kind: 'call',
+          visitorId,
+          sessionId,
+          listingId,
+          answered: random() < 0.75,
+          talkS: 30 + Math.floor(random() * 400),
+        });
       }
       t += 30_000 + Math.round(random() * 90_000);
     }
@@ -111,11 +237,18 @@ function planVisits(random: () => number, listings: string[], visitors: number):
   return actions.sort((a, b) => a.at - b.at);
 }
 
-function envelope(event: PoolEvent | { type: string; data: unknown; occurredAt: string }, producer: string): CallpoolEvent {
+function envelope(
+  event: PoolEvent | { type: string; data: unknown; occurredAt: string },
+  producer: string,
+): CallpoolEvent {
   const id = randomUUID();
   return {
-    id, type: event.type, schemaVersion: SCHEMA_VERSIONS[event.type as keyof typeof SCHEMA_VERSIONS] ?? 1, occurredAt: event.occurredAt,
-    data: event.data, metadata: { correlationId: id, causationId: null, producer },
+    id,
+    type: event.type,
+    schemaVersion: SCHEMA_VERSIONS[event.type as keyof typeof SCHEMA_VERSIONS] ?? 1,
+    occurredAt: event.occurredAt,
+    data: event.data,
+    metadata: { correlationId: id, causationId: null, producer },
   } as CallpoolEvent;
 }
 

@@ -21,7 +21,13 @@ export interface ProjectorBenchResult {
   batchSize: number;
   copy: { seconds: number; eventsPerSecond: number };
   /** From the projector process's start (schema already migrated) to every partition projected. */
-  projector: { seconds: number; eventsPerSecond: number; firstBatchAfterSeconds: number; cpu: CpuShare; batches: { count: number; meanMs: number; meanEvents: number } };
+  projector: {
+    seconds: number;
+    eventsPerSecond: number;
+    firstBatchAfterSeconds: number;
+    cpu: CpuShare;
+    batches: { count: number; meanMs: number; meanEvents: number };
+  };
   /** Postgres time by statement during the projector's run (client-side, round trip included). */
   sql: Array<{ statement: string; calls: number; ms: number }>;
   profile?: string;
@@ -50,9 +56,15 @@ export async function benchProjector(ctx: BenchContext, events: number): Promise
     const tables = await tableSizes(databaseUrl);
     const copySeconds = await timeCopy(databaseUrl, Object.keys(tables));
     const rows = Object.values(tables).reduce((a, b) => a + b, 0);
-    ctx.log(`  COPY of the same ${rows} rows: ${copySeconds.toFixed(2)} s (${Math.round(all.length / copySeconds)} events/s)`);
+    ctx.log(
+      `  COPY of the same ${rows} rows: ${copySeconds.toFixed(2)} s (${Math.round(all.length / copySeconds)} events/s)`,
+    );
     return {
-      events: all.length, eventTypes: countTypes(all), rows, tables, batchSize: BATCH_SIZE,
+      events: all.length,
+      eventTypes: countTypes(all),
+      rows,
+      tables,
+      batchSize: BATCH_SIZE,
       copy: { seconds: copySeconds, eventsPerSecond: all.length / copySeconds },
       projector: { ...projected.result, eventsPerSecond: all.length / projected.result.seconds, cpu: projected.cpu },
       sql: sql.slice(0, 12),
@@ -64,13 +76,22 @@ export async function benchProjector(ctx: BenchContext, events: number): Promise
 }
 
 const projectorEnv = (ctx: BenchContext, databaseUrl: string, prefix: string, port: number) => ({
-  KAFKA_BROKERS: ctx.kafkaBrokers, CALLPOOL_TOPIC_PREFIX: prefix, DATABASE_URL: databaseUrl, PROJECTOR_PORT: String(port),
-  PROJECTOR_BATCH_SIZE: String(BATCH_SIZE), PROJECTOR_SCHEMA: SCHEMA, LOG_LEVEL: 'warn',
+  KAFKA_BROKERS: ctx.kafkaBrokers,
+  CALLPOOL_TOPIC_PREFIX: prefix,
+  DATABASE_URL: databaseUrl,
+  PROJECTOR_PORT: String(port),
+  PROJECTOR_BATCH_SIZE: String(BATCH_SIZE),
+  PROJECTOR_SCHEMA: SCHEMA,
+  LOG_LEVEL: 'warn',
 });
 
 /** Migrations are not what is measured: a first projector (on empty topics of its own) applies them. */
 async function migrate(ctx: BenchContext, databaseUrl: string): Promise<void> {
-  const hosted = await startHosted('projector-migrate', { outDir: ctx.outDir, env: projectorEnv(ctx, databaseUrl, uniqueTopicPrefix('bench_migrate'), await freePort()), hostOf: 'projector' });
+  const hosted = await startHosted('projector-migrate', {
+    outDir: ctx.outDir,
+    env: projectorEnv(ctx, databaseUrl, uniqueTopicPrefix('bench_migrate'), await freePort()),
+    hostOf: 'projector',
+  });
   await hosted.stop();
 }
 
@@ -80,7 +101,11 @@ async function produce(ctx: BenchContext, prefix: string, history: History): Pro
   const publisher = new EventPublisher(kafka);
   await publisher.connect();
   try {
-    for (const [key, events] of [['allocations', history.allocations], ['calls', history.calls], ['webEvents', history.webEvents]] as const)
+    for (const [key, events] of [
+      ['allocations', history.allocations],
+      ['calls', history.calls],
+      ['webEvents', history.webEvents],
+    ] as const)
       for (let at = 0; at < events.length; at += 1000)
         await publisher.publish({ topic: topicName(key, prefix), events: events.slice(at, at + 1000), partition: 0 });
   } finally {
@@ -95,25 +120,53 @@ async function timeProjector(ctx: BenchContext, databaseUrl: string, prefix: str
   const profile = ctx.profile ? join(ctx.outDir, 'projector.cpuprofile') : undefined;
   try {
     const projectedSoFar = async () => {
-      const result = await watcher.query(`SELECT coalesce(sum(next_offset), 0)::bigint AS n FROM ${SCHEMA}.projector_offsets WHERE topic LIKE $1`, [`${prefix}%`]);
+      const result = await watcher.query(
+        `SELECT coalesce(sum(next_offset), 0)::bigint AS n FROM ${SCHEMA}.projector_offsets WHERE topic LIKE $1`,
+        [`${prefix}%`],
+      );
       return Number(result.rows[0].n);
     };
     const t0 = performance.now();
-    hosted = await startHosted('projector', { outDir: ctx.outDir, env: { ...projectorEnv(ctx, databaseUrl, prefix, await freePort()), BENCH_SQL_TIMING: sqlFile(ctx) } });
+    hosted = await startHosted('projector', {
+      outDir: ctx.outDir,
+      env: { ...projectorEnv(ctx, databaseUrl, prefix, await freePort()), BENCH_SQL_TIMING: sqlFile(ctx) },
+    });
     const started = hosted;
     const measured = await withCpu(hosted.pid, async () => {
       const wait = async () => {
-        const first = await poll(async () => ((await projectedSoFar()) > 0 ? performance.now() : undefined), 'first batch', 120_000, 20);
-        await poll(async () => ((await projectedSoFar()) >= total ? true : undefined), `${total} events projected`, 600_000, 50);
+        const first = await poll(
+          async () => ((await projectedSoFar()) > 0 ? performance.now() : undefined),
+          'first batch',
+          120_000,
+          20,
+        );
+        await poll(
+          async () => ((await projectedSoFar()) >= total ? true : undefined),
+          `${total} events projected`,
+          600_000,
+          50,
+        );
         return { seconds: (performance.now() - t0) / 1000, firstBatchAfterSeconds: (first - t0) / 1000 };
       };
       return profile ? started.profiled(profile, wait) : wait();
     });
-    const batches = await scrape(hosted.url, ['callpool_projector_batch_seconds_sum', 'callpool_projector_batch_seconds_count', 'callpool_projector_events_total']);
+    const batches = await scrape(hosted.url, [
+      'callpool_projector_batch_seconds_sum',
+      'callpool_projector_batch_seconds_count',
+      'callpool_projector_events_total',
+    ]);
     const count = batches.callpool_projector_batch_seconds_count ?? 0;
-    const batchStats = { count, meanMs: (1000 * (batches.callpool_projector_batch_seconds_sum ?? 0)) / count, meanEvents: (batches.callpool_projector_events_total ?? 0) / count };
-    ctx.log(`  projector: ${measured.result.seconds.toFixed(2)} s from start to caught up (${Math.round(total / measured.result.seconds)} events/s; first batch after ${measured.result.firstBatchAfterSeconds.toFixed(2)} s); cpu ${measured.cpu.service.toFixed(2)} cores`);
-    ctx.log(`             ${count} batch transactions, ${batchStats.meanMs.toFixed(1)} ms and ${batchStats.meanEvents.toFixed(0)} events each`);
+    const batchStats = {
+      count,
+      meanMs: (1000 * (batches.callpool_projector_batch_seconds_sum ?? 0)) / count,
+      meanEvents: (batches.callpool_projector_events_total ?? 0) / count,
+    };
+    ctx.log(
+      `  projector: ${measured.result.seconds.toFixed(2)} s from start to caught up (${Math.round(total / measured.result.seconds)} events/s; first batch after ${measured.result.firstBatchAfterSeconds.toFixed(2)} s); cpu ${measured.cpu.service.toFixed(2)} cores`,
+    );
+    ctx.log(
+      `             ${count} batch transactions, ${batchStats.meanMs.toFixed(1)} ms and ${batchStats.meanEvents.toFixed(0)} events each`,
+    );
     return { result: { ...measured.result, batches: batchStats }, cpu: measured.cpu, profile };
   } finally {
     await hosted?.stop();
@@ -126,7 +179,10 @@ async function tableSizes(databaseUrl: string): Promise<Record<string, number>> 
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1`, [SCHEMA]);
+    const tables = await client.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1`,
+      [SCHEMA],
+    );
     const sizes: Record<string, number> = {};
     for (const { table_name: name } of tables.rows) {
       const count = Number((await client.query(`SELECT count(*) AS n FROM ${SCHEMA}.${name}`)).rows[0].n);
