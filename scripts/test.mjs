@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ROOT, stackEnv } from './lib/env.mjs';
 import { build, ensureInfra } from './lib/stack.mjs';
 import { runScript } from './lib/processes.mjs';
+import { deleteTestTopics } from './lib/kafka-cleanup.mjs';
 
 const args = process.argv.slice(2);
 const tiers = [];
@@ -44,7 +45,13 @@ for (const [index, phase] of phases.entries()) {
   spawnSync(
     process.execPath,
     ['node_modules/jest/bin/jest.js', ...passThrough, ...projects, ...phase.flags, '--json', `--outputFile=${output}`],
-    { cwd: ROOT, env: { ...env, FORCE_COLOR: '0' }, stdio: 'inherit' },
+    // The suites get the caller's environment, not the stack defaults: each e2e stack derives
+    // its own run and data directories, and must not inherit the developer's.
+    {
+      cwd: ROOT,
+      env: { ...process.env, KAFKA_BROKERS: env.KAFKA_BROKERS, DATABASE_URL: env.DATABASE_URL, FORCE_COLOR: '0' },
+      stdio: 'inherit',
+    },
   );
   if (!existsSync(output)) {
     failed += 1; // jest could not even report: count the phase as a failure
@@ -56,6 +63,12 @@ for (const [index, phase] of phases.entries()) {
   failed += result.numFailedTests + result.numRuntimeErrorTestSuites;
 }
 
+if (wanted.some((tier) => tier !== 'unit')) {
+  const deleted = await deleteTestTopics(env.KAFKA_BROKERS).catch((error) =>
+    console.error(`test topics not cleaned up: ${error.message}`),
+  );
+  if (deleted) console.log(`deleted ${deleted} test topics`);
+}
 if (infraStarted.includes('kafka')) runScript(['scripts/infra/kafka.sh', 'stop'], env);
 if (infraStarted.includes('postgres')) runScript(['scripts/infra/postgres.sh', 'stop'], env);
 

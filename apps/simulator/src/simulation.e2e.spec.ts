@@ -20,6 +20,7 @@ const name = uniqueName('e2e_sim');
 const own = {
   CALLPOOL_CLOCK: 'manual',
   CALLPOOL_RUN_DIR: join(root, '.data', name),
+  CALL_INGEST_DATA_DIR: join(root, '.data', name, 'call-ingest'),
   CALLPOOL_TOPIC_PREFIX: `${name}.`,
   DATABASE_URL: databaseUrl(name),
   ALLOCATOR_PORT: '13201',

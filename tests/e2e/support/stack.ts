@@ -23,6 +23,7 @@ export class E2eStack {
     this.env = {
       ...process.env,
       CALLPOOL_RUN_DIR: join(root, '.data', this.name),
+      CALL_INGEST_DATA_DIR: join(root, '.data', this.name, 'call-ingest'),
       CALLPOOL_TOPIC_PREFIX: `${this.name}.`,
       DATABASE_URL: databaseUrl(this.name),
       ALLOCATOR_PORT: port(1),
