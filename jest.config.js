@@ -32,8 +32,6 @@ const tier = (name, timeout) => ({
   moduleNameMapper,
   testMatch: [`<rootDir>/{apps,libs,tests}/**/*.${name}.spec.ts`],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  // Int and e2e tests wait on a real broker (group joins, coordinator loads): their own budget.
-  testTimeout: timeout,
   slowTestThreshold: timeout / 1000,
 });
 

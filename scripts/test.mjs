@@ -31,9 +31,11 @@ if (wanted.some((tier) => tier !== 'unit')) {
   build();
 }
 
+// testTimeout is a global jest option, so each phase sets it: int and e2e tests wait on a real
+// broker (first group joins, coordinator loads on a fresh broker), which 5 s does not always cover.
 const phases = [
-  { tiers: wanted.filter((tier) => tier !== 'e2e'), flags: ['--maxWorkers=2'] },
-  { tiers: wanted.filter((tier) => tier === 'e2e'), flags: ['--runInBand'] },
+  { tiers: wanted.filter((tier) => tier !== 'e2e'), flags: ['--maxWorkers=2', '--testTimeout=60000'] },
+  { tiers: wanted.filter((tier) => tier === 'e2e'), flags: ['--runInBand', '--testTimeout=180000'] },
 ].filter((phase) => phase.tiers.length > 0);
 
 let passed = 0;
