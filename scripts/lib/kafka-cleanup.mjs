@@ -7,8 +7,11 @@ import { ROOT } from './env.mjs';
 const require = createRequire(`${ROOT}/package.json`);
 const { Kafka, logLevel } = require('kafkajs');
 
-/** Prefixes only tests use: libs/testing's uniqueTopicPrefix, the e2e stacks, simulator and benchmark runs. */
-const TEST_PREFIXES = ['t_', 'e2e_', 'sim.', 'bench'];
+/**
+ * Prefixes only test suites use (libs/testing's uniqueTopicPrefix, the e2e
+ * stacks). Simulator and benchmark runs are left alone: one may still be running.
+ */
+const TEST_PREFIXES = ['t_', 'e2e_'];
 const isTestName = (name) => TEST_PREFIXES.some((prefix) => name.startsWith(prefix));
 
 export async function deleteTestTopics(brokers) {
