@@ -97,8 +97,10 @@ it('keeps a session alive with page views, then expires it at its due time and c
 });
 
 it('locks a called number to its visitor in every later session, until the listing is sold', async () => {
+  await moveClocks(212); // an instant of its own for the display, to know when call-ingest has read it
   const shown = await display('v-2', 's-2a', 'L-A');
   expect(shown.body.pool).toBe('session');
+  await stack.callIngestHasSeen(at(212));
   const driver = new CallDriver({ baseUrl: callIngest, authToken: String(stack.env.TWILIO_AUTH_TOKEN) });
   const call = await driver.fullCall({ from: '+15551230002', to: shown.body.number, answered: true, durationS: 30 });
   expect(call.dial?.number).toBe('+15557650001');

@@ -25,6 +25,7 @@ interface DisplayAnswer {
   number: string;
   pool: string;
   attribution: string;
+  expiresAt: string;
 }
 
 function ourPids(): number[] {
@@ -134,6 +135,8 @@ it("takes a listing, a display and a call through Kafka into the analysts' table
   ]);
   expect(session).toEqual({ visitor_id: 'v-e2e', source: 'google', search_term: 'used civic' });
 
+  // The display happened SESSION_IDLE_SECONDS (600 by default) before the session's expiry it answered.
+  await stack.callIngestHasSeen(new Date(Date.parse(again.expiresAt) - 600_000).toISOString());
   const driver = new CallDriver({ baseUrl: stack.url.callIngest, authToken: env.TWILIO_AUTH_TOKEN });
   const placed = await driver.fullCall({ from: '+15551110000', to: shown.number, answered: true, durationS: 42 });
   expect(placed.dial?.number).toBe('+15557654321');

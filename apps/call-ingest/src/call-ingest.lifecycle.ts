@@ -59,13 +59,20 @@ export class CallIngestLifecycle implements OnApplicationBootstrap, OnApplicatio
   }
 
   private viewHealth() {
-    const { source, kafkaReachable } = this.view.status();
+    const { source, kafkaReachable, newestEventAt } = this.view.status();
     if (source === 'none') return { up: false, detail: `replaying ${this.view.topic}; no snapshot to route from yet` };
+    // How far the routing view has read: an operator (or a test) can tell whether a display is known yet.
     if (source === 'snapshot')
-      return { up: true, degraded: true, detail: 'routing from the local snapshot until the replay catches up' };
+      return {
+        up: true,
+        degraded: true,
+        newestEventAt,
+        detail: 'routing from the local snapshot until the replay catches up',
+      };
     return {
       up: true,
       degraded: !kafkaReachable,
+      newestEventAt,
       detail: kafkaReachable ? 'live' : 'live view, but Kafka is not answering',
     };
   }

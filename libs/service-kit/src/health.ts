@@ -7,6 +7,8 @@ export interface DependencyStatus {
   /** Up, but in a reduced mode (call-ingest routing from its view while Kafka is down). */
   degraded?: boolean;
   detail?: string;
+  /** Where the dependency has read up to, for those that follow a log (ISO time of the newest event). */
+  newestEventAt?: string | null;
 }
 
 export type DependencyCheck = () => Promise<DependencyStatus> | DependencyStatus;

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { databaseUrl, dropDatabase, uniqueName } from '@callpool/testing';
+import { databaseUrl, dropDatabase, uniqueName, waitFor } from '@callpool/testing';
 
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');
@@ -50,7 +50,24 @@ export class E2eStack {
   async down(): Promise<void> {
     await run('npm', ['run', 'down'], { cwd: root, env: this.env, timeout: 60000 }).catch(() => undefined);
     await dropDatabase(String(this.env.DATABASE_URL));
-    rmSync(String(this.env.CALLPOOL_RUN_DIR), { recursive: true, force: true });
+    // E2E_KEEP_LOGS=1 keeps the stack's logs (in .data/<name>/) for a post-mortem.
+    if (!process.env.E2E_KEEP_LOGS) rmSync(String(this.env.CALLPOOL_RUN_DIR), { recursive: true, force: true });
+  }
+
+  /**
+   * Waits until call-ingest's routing view has read the allocations up to
+   * `occurredAt`: a caller dials only after seeing the number, but a test
+   * dials within milliseconds of the display.
+   */
+  async callIngestHasSeen(occurredAt: string): Promise<void> {
+    await waitFor(
+      async () => {
+        const health = (await http('GET', `${this.url.callIngest}/health`)).body;
+        const seen: string | null | undefined = health?.dependencies?.['allocations-view']?.newestEventAt;
+        return seen && Date.parse(seen) >= Date.parse(occurredAt) ? true : undefined;
+      },
+      { what: `call-ingest's view to reach ${occurredAt}` },
+    );
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {

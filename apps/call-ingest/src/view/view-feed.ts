@@ -56,10 +56,11 @@ export class ViewFeed {
     return this.serving;
   }
 
-  status(): { source: ViewSource; kafkaReachable: boolean } {
+  status(): { source: ViewSource; kafkaReachable: boolean; newestEventAt: string | null } {
     return {
       source: this.source,
       kafkaReachable: this.source === 'live' && Date.now() - this.lastFetchAt < SILENCE_MS,
+      newestEventAt: this.serving.newestEventAt,
     };
   }
 
