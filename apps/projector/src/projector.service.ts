@@ -11,6 +11,7 @@ import { Admin } from 'kafkajs';
 import { Pool } from 'pg';
 import { allTopicNames } from '@callpool/contracts';
 import { createKafka, ensureTopics } from '@callpool/kafka';
+import { CLOCK, Clock, ManualClock } from '@callpool/clock';
 import { HealthRegistry, Metrics } from '@callpool/service-kit';
 import { projectionLag, PartitionLag } from './consumer/lag';
 import { ProjectionRunner } from './consumer/projection-runner';
@@ -37,6 +38,7 @@ export class ProjectorService
     @Inject(PROJECTOR_OPTIONS) private readonly options: ProjectorOptions,
     private readonly health: HealthRegistry,
     private readonly metrics: Metrics,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   get config() {
@@ -64,6 +66,8 @@ export class ProjectorService
     await ensureTopics(kafka, config.CALLPOOL_TOPIC_PREFIX);
     this.admin = kafka.admin();
     await this.admin.connect();
+    const [newest] = (await this.pool.query('SELECT max(occurred_at) AS at FROM processed_events')).rows;
+    if (newest?.at) this.followEventTime([new Date(newest.at).toISOString()]);
     const meter = new ProjectorMetrics(this.metrics, () => this.lag());
     this.runner = new ProjectionRunner({
       kafka,
@@ -74,7 +78,10 @@ export class ProjectorService
       retryMs: config.PROJECTOR_RETRY_MS,
       beforeCommit: this.options.beforeCommit,
       log: { info: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) },
-      onChunk: (chunk, outcome, ms) => meter.chunk(chunk.topic, outcome, ms),
+      onChunk: (chunk, outcome, ms) => {
+        meter.chunk(chunk.topic, outcome, ms);
+        this.followEventTime(chunk.messages.map((m) => (m.decoded.ok ? m.decoded.event.occurredAt : null)));
+      },
     });
     this.registerHealth();
   }
@@ -99,6 +106,15 @@ export class ProjectorService
   /** True once every partition is projected up to what was committed when asked. */
   async caughtUp(): Promise<boolean> {
     return (await this.lag()).every((partition) => partition.lag === 0n);
+  }
+
+  /**
+   * A manual clock never stands behind the newest event in the log (CONTRACT.md,
+   * Clock): at start from what was projected, then from every batch.
+   */
+  private followEventTime(occurredAt: Array<string | null>): void {
+    if (!(this.clock instanceof ManualClock)) return;
+    for (const at of occurredAt) if (at) this.clock.catchUpTo(new Date(at));
   }
 
   private registerHealth(): void {
