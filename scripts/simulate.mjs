@@ -64,21 +64,14 @@ function upQuietly(env) {
   });
 }
 
+/** The simulator finds the services and the database from the stack's environment (ports, DATABASE_URL). */
 function runSimulator(env, args) {
-  const urls = [
-    '--allocator-url',
-    local(env.ALLOCATOR_PORT),
-    '--call-ingest-url',
-    local(env.CALL_INGEST_PORT),
-    '--projector-url',
-    local(env.PROJECTOR_PORT),
-  ];
   return new Promise((done) => {
-    const child = spawn(
-      process.execPath,
-      ['--enable-source-maps', 'dist/apps/simulator/src/main.js', ...urls, ...args],
-      { cwd: ROOT, env, stdio: 'inherit' },
-    );
+    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/apps/simulator/src/main.js', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: 'inherit',
+    });
     child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0)));
   });
 }

@@ -59,15 +59,7 @@ async function simulate() {
   simulation = spawn(
     process.execPath,
     [
-      main,
-      '--allocator-url',
-      local(env.ALLOCATOR_PORT),
-      '--call-ingest-url',
-      local(env.CALL_INGEST_PORT),
-      '--projector-url',
-      local(env.PROJECTOR_PORT),
-      '--database-url',
-      env.DATABASE_URL,
+      main, // services and database from env (ALLOCATOR_PORT, ..., DATABASE_URL), like npm run simulate
       '--seed',
       '1',
       '--start',

@@ -16,7 +16,11 @@ export interface RunningProjector {
 export async function startProjector(options: ProjectorOptions): Promise<RunningProjector> {
   const { config } = options;
   const app = await createService(ProjectorModule.forRoot(options), { name: 'projector', port: config.PROJECTOR_PORT });
-  await app.listen(config.PROJECTOR_PORT, '0.0.0.0');
+  // A projector that cannot start (database, log mismatch) releases what it opened before saying why.
+  await app.listen(config.PROJECTOR_PORT, '0.0.0.0').catch(async (error: unknown) => {
+    await app.close().catch(() => undefined);
+    throw error;
+  });
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,

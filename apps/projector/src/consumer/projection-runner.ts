@@ -60,6 +60,7 @@ export class ProjectionRunner {
   private async open(): Promise<void> {
     if (this.state === 'stopped') return;
     const { generation, offsets } = await this.readStored();
+    await this.assertWithinLog(offsets);
     this.generation = generation;
     this.positions.reset(offsets);
     const epoch = ++this.epoch;
@@ -134,6 +135,33 @@ export class ProjectionRunner {
     await consumer?.stop().catch((error: Error) => this.options.log.warn(`consumer stop failed: ${error.message}`));
   }
 
+  /**
+   * Stored offsets past the end of the log mean these tables were projected
+   * from another log (the broker's data was reset, or KAFKA_BROKERS points at
+   * another cluster). Consuming would silently skip everything below them, so
+   * refuse to start and say what to do instead.
+   */
+  private async assertWithinLog(offsets: Array<{ topic: string; partition: number; offset: bigint }>): Promise<void> {
+    if (offsets.length === 0) return;
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of new Set(offsets.map((o) => o.topic))) {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
+        for (const stored of offsets.filter((o) => o.topic === topic)) {
+          const end = ends.get(stored.partition) ?? 0n;
+          if (stored.offset > end)
+            throw new ProjectionAheadOfLogError(
+              `the projection has read ${topic}[${stored.partition}] up to offset ${stored.offset}, but the log ends at ${end}: ` +
+                'it was projected from another log. Rebuild it from this one: npm run projector:rebuild',
+            );
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   private async readStored() {
     const generation = await this.options.pool.query('SELECT generation FROM projector_generation');
     const offsets = await this.options.pool.query('SELECT topic, partition, next_offset FROM projector_offsets');
@@ -175,3 +203,5 @@ function chunksOf(batch: ConsumedBatch, payload: EachBatchPayload, size: number)
   }
   return chunks;
 }
+
+export class ProjectionAheadOfLogError extends Error {}
