@@ -59,7 +59,13 @@ export async function rebuildProjection(config: ProjectorConfig, log: RunnerLog)
     await runner.start();
     await waitForPositions(runner.positions, await committedEnds(admin, topics));
     // A live projector went on meanwhile: catch up with it too, so the swap does not step back.
-    await waitForPositions(runner.positions, await liveOffsets(config.DATABASE_URL, live));
+    // Live offsets past the end of the log are from another log (a reset broker): that projection
+    // is what this rebuild replaces, so they are no target.
+    const logEnds = await committedEnds(admin, topics);
+    const liveTargets = [...(await liveOffsets(config.DATABASE_URL, live))].filter(
+      ([key, offset]) => offset <= (logEnds.get(key) ?? 0n),
+    );
+    await waitForPositions(runner.positions, new Map(liveTargets));
     await runner.stop();
     const retiredSchema = await swapSchemas(config.DATABASE_URL, live, rebuilt);
     const retiredDropped = retiredSchema ? await dropRetiredSchema(config.DATABASE_URL, retiredSchema) : true;
