@@ -87,3 +87,42 @@ describe('allocator provisioning against the Twilio stand-in', () => {
     expect(world.standIn.state().owned.length).toBeLessThanOrEqual(6);
   });
 });
+
+describe('allocator provisioning when purchase rounds overlap', () => {
+  // Twilio answers slowly, so a second round starts while the first round's purchases are under way;
+  // the stand-in still lists those numbers as available, like Twilio does until a purchase completes.
+  const world = new AllocatorHarness('alloc_overlap', {
+    CALLPOOL_CLOCK: 'manual',
+    POOL_FLOOR: 2,
+    POOL_MAX: 30,
+    PROVISION_STEP: 5,
+    PROVISION_RATE_PER_MINUTE: 1000,
+    REPLENISH_INTERVAL_MS: 50,
+    TWILIO_TIMEOUT_MS: 5000,
+  });
+
+  beforeAll(() => world.setUp());
+  afterAll(() => world.tearDown());
+
+  it('never sends two purchases after the same number: every purchase succeeds', async () => {
+    const client = await world.start();
+    expect((await client.listing('L-1')).status).toBe(200);
+    await client.waitForAvailable(2);
+    world.standIn.setMode({ mode: 'slow', delayMs: 400 });
+    // Six sessions at once: the target jumps to POOL_MAX, bought in steps of 5 by overlapping rounds.
+    await Promise.all(Array.from({ length: 6 }, (_, i) => client.display(`v-${i}`, `s-${i}`, 'L-1')));
+    await waitFor(async () => (await client.pool()).provisioning >= 10 || undefined, {
+      what: 'two purchase rounds under way at once',
+    });
+    await waitFor(async () => ((await client.pool()).total === 30 ? true : undefined), {
+      what: 'the pool bought up to POOL_MAX',
+      timeoutMs: 30000,
+    });
+    const log = await world.readTopic('allocations');
+    expect(log.filter((e) => e.type === 'NumberProvisioningFailed')).toEqual([]);
+    const bought = log.flatMap((e) => (e.type === 'NumberProvisioned' ? [e.data.number] : []));
+    expect(bought).toHaveLength(30);
+    expect(new Set(bought).size).toBe(30);
+    expect(world.standIn.state().owned).toHaveLength(30);
+  });
+});

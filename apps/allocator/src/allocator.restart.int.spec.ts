@@ -1,3 +1,4 @@
+import { waitFor } from '@callpool/testing';
 import { AllocatorHarness } from './testing/harness';
 
 describe('allocator restart', () => {
@@ -32,7 +33,16 @@ describe('allocator restart', () => {
         })
       ).status,
     ).toBe(202);
-    const poolBefore = await first.pool();
+    // Four sessions raise the target to POOL_MAX: the replenisher buys the one number the cap
+    // still allows. Snapshot only once it has (a purchase in flight would be a race, not state).
+    const poolBefore = await waitFor(
+      async () => {
+        const pool = await first.pool();
+        return pool.total === 12 && pool.provisioning === 0 ? pool : undefined;
+      },
+      { what: 'the replenisher to reach POOL_MAX and settle' },
+    );
+    expect(poolBefore).toMatchObject({ target: 13, available: 8, displayed: 4 });
     await first.allocator.close();
 
     const second = await world.start();

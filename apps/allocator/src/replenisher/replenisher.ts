@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@callpool/clock';
 import { planReplenishment } from '@callpool/pool-domain';
-import { areaCodeOf, NumberWebhooks, TwilioNumbers, TwilioRequestError } from '@callpool/twilio';
+import { areaCodeOf, AvailableNumber, NumberWebhooks, TwilioNumbers, TwilioRequestError } from '@callpool/twilio';
 import { RecordProvisioningCommand } from '../commands/commands';
 import { AllocatorConfig } from '../config';
 import { PoolShard } from '../pool/pool-shard';
@@ -28,6 +28,9 @@ export class Replenisher {
   private readonly backoff: Backoff;
   private readonly wantedAreaCodes: string[] = [];
   private readonly releasing = new Set<string>();
+  /** Numbers a purchase is under way for: a second round's search still lists them as available. */
+  private readonly purchasing = new Set<string>();
+  private searches: Promise<unknown> = Promise.resolve();
   private reconcileAfterTimeout = false;
   private stopped = false;
   private readonly webhooks: NumberWebhooks;
@@ -100,11 +103,16 @@ export class Replenisher {
       this.inFlight--;
     };
     try {
-      const candidates = await this.search(areaCode, count);
+      const candidates = await this.claimCandidates(areaCode, count);
       if (candidates.length === 0)
         throw new TwilioRequestError('rejected', `no numbers available${areaCode ? ` in area code ${areaCode}` : ''}`);
       await Promise.all(
-        candidates.slice(0, count).map((candidate) => this.buyNumber(candidate.phoneNumber, areaCode).finally(done)),
+        candidates.map((candidate) =>
+          this.buyNumber(candidate.phoneNumber, areaCode).finally(() => {
+            this.purchasing.delete(candidate.phoneNumber);
+            done();
+          }),
+        ),
       );
       if (candidates.length < count)
         await this.failed(
@@ -135,9 +143,26 @@ export class Replenisher {
     }
   }
 
+  /**
+   * Up to `count` numbers to buy that no purchase of ours is already after. Rounds overlap while
+   * purchases run, and Twilio lists a number as available until its purchase completes, so the
+   * searches take turns and each claims what it found before the next one looks.
+   */
+  private claimCandidates(areaCode: string | undefined, count: number): Promise<AvailableNumber[]> {
+    const claimed = this.searches.then(async () => {
+      const candidates = (await this.search(areaCode, count)).slice(0, count);
+      for (const candidate of candidates) this.purchasing.add(candidate.phoneNumber);
+      return candidates;
+    });
+    this.searches = claimed.catch(() => undefined);
+    return claimed;
+  }
+
   private async search(areaCode: string | undefined, limit: number) {
-    const local = await this.twilio.search({ areaCode, limit });
-    return local.length > 0 || areaCode === undefined ? local : this.twilio.search({ limit });
+    const notOurs = (found: Array<{ phoneNumber: string }>) => found.filter((c) => !this.purchasing.has(c.phoneNumber));
+    const wide = limit + this.purchasing.size;
+    const local = notOurs(await this.twilio.search({ areaCode, limit: wide }));
+    return local.length > 0 || areaCode === undefined ? local : notOurs(await this.twilio.search({ limit: wide }));
   }
 
   private async failed(error: unknown, areaCode: string | undefined): Promise<void> {
