@@ -46,6 +46,8 @@ export const allocatorEnv = z
     LOCK_DAYS: count(30),
     LISTINGS_PER_SESSION: ratio(5),
     COOLDOWN_SECONDS: seconds(7200), // chosen from the simulated trade-off in docs/simulation.md
+    /** Which free number a new holder gets: `dealer` (same listing, same dealer, then LRU), `listing`, `lru`. */
+    REUSE_POLICY: z.enum(['dealer', 'listing', 'lru']).default('dealer'),
     POOL_FLOOR: z.coerce.number().int().min(0).default(20),
     POOL_MAX: count(500),
     /** Sizing: target = peak sessions per 10-minute window over this many windows × listings per session × this margin. */
@@ -78,6 +80,7 @@ export function policyFromConfig(config: AllocatorConfig): PoolPolicy {
     sessionIdleMs: config.SESSION_IDLE_SECONDS * 1000,
     lockMs: config.LOCK_DAYS * 24 * 3600 * 1000,
     cooldownMs: config.COOLDOWN_SECONDS * 1000,
+    reuse: config.REUSE_POLICY,
     listingsPerSession: config.LISTINGS_PER_SESSION,
     poolFloor: config.POOL_FLOOR,
     poolMax: config.POOL_MAX,

@@ -73,7 +73,11 @@ describe('DisplayNumber: Pool 1', () => {
 
   it('then takes the least recently used free number', () => {
     const { when } = given([
-      ...pool(),
+      ev.listing('L-1'),
+      ev.listing('L-2', 'premium', at(0), 'D-2'),
+      ev.provisioned(1),
+      ev.provisioned(2),
+      ev.provisioned(3),
       ev.displayed({ i: 1, visitor: 'v-9', session: 's-9', listing: 'L-2', when: at(0) }),
       poolEvent(
         'SessionExpired',
@@ -89,6 +93,69 @@ describe('DisplayNumber: Pool 1', () => {
     ]);
     // Never-used numbers 2 and 3 are older than number 1's last use; 2 came first.
     expect(when(display('v-1', 's-1', 'L-1'), at(41))[0].data).toEqual(expect.objectContaining({ number: num(2) }));
+  });
+
+  describe('reuse policies (REUSE_POLICY)', () => {
+    // Number 1 was last shown on L-2 (dealer D-1), number 2 on L-3 (dealer D-2); number 3 was never shown.
+    // L-1 is dealer D-1's other listing.
+    const history = () => [
+      ev.listing('L-1'),
+      ev.listing('L-2'),
+      ev.listing('L-3', 'premium', at(0), 'D-2'),
+      ev.provisioned(1),
+      ev.provisioned(2),
+      ev.provisioned(3),
+      ev.displayed({ i: 2, visitor: 'v-8', session: 's-8', listing: 'L-3', when: at(0) }),
+      ev.displayed({ i: 1, visitor: 'v-9', session: 's-9', listing: 'L-2', when: at(1) }),
+      poolEvent(
+        'SessionExpired',
+        {
+          sessionId: 's-8',
+          visitorId: 'v-8',
+          lastSeenAt: iso(at(0)),
+          numbersCooling: [{ number: num(2), listingId: 'L-3', coolingUntil: iso(at(40)) }],
+        },
+        at(10),
+      ),
+      poolEvent(
+        'SessionExpired',
+        {
+          sessionId: 's-9',
+          visitorId: 'v-9',
+          lastSeenAt: iso(at(1)),
+          numbersCooling: [{ number: num(1), listingId: 'L-2', coolingUntil: iso(at(41)) }],
+        },
+        at(11),
+      ),
+      poolEvent('NumberCooledDown', { number: num(2) }, at(40)),
+      poolEvent('NumberCooledDown', { number: num(1) }, at(41)),
+    ];
+    const picked = (reuse: 'lru' | 'listing' | 'dealer', listingId: string) => {
+      const { when } = given(history(), { ...specPolicy, reuse });
+      return (when(display('v-1', 's-1', listingId), at(42))[0].data as { number: string }).number;
+    };
+
+    it('dealer: a number last shown on another listing of the same dealer, so a late caller still rings that dealer', () => {
+      expect(picked('dealer', 'L-1')).toBe(num(1));
+    });
+
+    it('dealer: the same listing first, before the dealer', () => {
+      expect(picked('dealer', 'L-3')).toBe(num(2));
+    });
+
+    it('listing: the same listing, else the least recently used (a never-used number first)', () => {
+      expect(picked('listing', 'L-3')).toBe(num(2));
+      expect(picked('listing', 'L-1')).toBe(num(3));
+    });
+
+    it('lru: the least recently used, whatever listing it served', () => {
+      expect(picked('lru', 'L-2')).toBe(num(3));
+    });
+
+    it('dealer: without a free number of the dealer, the least recently used', () => {
+      const { when } = given([...history(), ev.listing('L-4', 'premium', at(0), 'D-3')]);
+      expect(when(display('v-1', 's-1', 'L-4'), at(42))[0].data).toEqual(expect.objectContaining({ number: num(3) }));
+    });
   });
 
   it('does not hand a cooling number to another visitor before its cool-down ends', () => {

@@ -17,6 +17,11 @@ export function detachNumber(state: PoolState, n: TrackingNumber): void {
     byListing.remove(n);
     if (byListing.size === 0 && n.lastListingId !== null) state.freeByListing.delete(n.lastListingId);
   }
+  const byDealer = n.byDealer.owner;
+  if (byDealer) {
+    byDealer.remove(n);
+    if (byDealer.size === 0 && n.lastDealerId !== null) state.freeByDealer.delete(n.lastDealerId);
+  }
   n.due.owner?.remove(n);
   forgetLastHolder(state, n);
   if (n.state === 'displayed' && n.holder?.sessionId) {
@@ -35,6 +40,15 @@ export function makeAvailable(state: PoolState, n: TrackingNumber): void {
       state.freeByListing.set(n.lastListingId, byListing);
     }
     byListing.insertSorted(n, (x) => x.lastUsedAt);
+    n.lastDealerId = state.listings.get(n.lastListingId)?.dealerId ?? null;
+    if (n.lastDealerId !== null) {
+      let byDealer = state.freeByDealer.get(n.lastDealerId);
+      if (!byDealer) {
+        byDealer = new IntrusiveList((x: TrackingNumber) => x.byDealer);
+        state.freeByDealer.set(n.lastDealerId, byDealer);
+      }
+      byDealer.insertSorted(n, (x) => x.lastUsedAt);
+    }
   }
   setNumberState(state, n, 'available');
   // The last holder can still get it back, until someone else takes it.

@@ -4,8 +4,9 @@ import { holderKey, PoolState, TrackingNumber } from './state';
  * The reuse policy (DESIGN.md). Only available numbers qualify (their
  * cool-down is over), except that a visitor may get back the very number they
  * held on this listing while it cools, since nobody else has had it since.
- * Then: one whose last listing is this listing (a late caller still reaches
- * the right dealer), then the least recently used.
+ * Then, by `policy.reuse`: one whose last listing is this listing (a late
+ * caller still reaches the right dealer and listing), one whose last listing
+ * was the same dealer's (the right dealer), then the least recently used.
  */
 export function pickFreeNumber(state: PoolState, listingId: string, visitorId: string | null): TrackingNumber | null {
   if (visitorId !== null) {
@@ -19,7 +20,15 @@ export function pickFreeNumber(state: PoolState, listingId: string, visitorId: s
     )
       return n;
   }
-  const sameListing = state.freeByListing.get(listingId);
-  if (sameListing && sameListing.head) return sameListing.head;
+  const reuse = state.policy.reuse;
+  if (reuse !== 'lru') {
+    const sameListing = state.freeByListing.get(listingId)?.head;
+    if (sameListing) return sameListing;
+  }
+  if (reuse === 'dealer') {
+    const dealerId = state.listings.get(listingId)?.dealerId;
+    const sameDealer = dealerId === undefined ? undefined : state.freeByDealer.get(dealerId)?.head;
+    if (sameDealer) return sameDealer;
+  }
   return state.freeFresh.head ?? state.freeByAge.head;
 }

@@ -3,11 +3,23 @@
  * builds one from its environment (SESSION_IDLE_SECONDS, LOCK_DAYS, ...); the
  * domain only ever reads it, never the environment itself.
  */
+/**
+ * Which free number a new holder gets (after the visitor's own recent number):
+ * - `lru`: the least recently used of all;
+ * - `listing`: one last shown on this listing, else the least recently used;
+ * - `dealer`: one last shown on this listing, else on another listing of the same dealer, else the
+ *   least recently used. A late caller on a reused number then still rings the dealer they meant.
+ * docs/simulation.md measures each against late-call accuracy.
+ */
+export type ReusePolicy = 'lru' | 'listing' | 'dealer';
+export const REUSE_POLICIES: readonly ReusePolicy[] = ['lru', 'listing', 'dealer'];
+
 export interface PoolPolicy {
   sessionIdleMs: number;
   lockMs: number;
   /** A freed number is not handed to another visitor before this. */
   cooldownMs: number;
+  reuse: ReusePolicy;
   /** Listings per session assumed for sizing until enough sessions have been observed. */
   listingsPerSession: number;
   /** Sessions that must have ended before their observed listings-per-session replaces the default. */
@@ -43,6 +55,7 @@ export const DEFAULT_POLICY: PoolPolicy = {
   sessionIdleMs: 10 * MINUTE,
   lockMs: 30 * DAY,
   cooldownMs: 30 * MINUTE,
+  reuse: 'dealer',
   listingsPerSession: 5,
   minSessionsObserved: 20,
   poolFloor: 20,

@@ -26,6 +26,8 @@ export interface TrackingNumber {
   /** Who held it last, once it is cooling or available again (late calls, same-visitor reuse). */
   lastHolder: Holder | null;
   lastListingId: string | null;
+  /** The dealer of that listing when the number was freed (its index key in `freeByDealer`). */
+  lastDealerId: string | null;
   /** When its last holding ended; -Infinity for a number never handed out. */
   lastUsedAt: number;
   coolingUntil: number;
@@ -35,6 +37,7 @@ export interface TrackingNumber {
   listingId: string | null;
   readonly byAge: Links<TrackingNumber>;
   readonly byListing: Links<TrackingNumber>;
+  readonly byDealer: Links<TrackingNumber>;
   /** In the cooling list or the lock list (a number is never in both). */
   readonly due: Links<TrackingNumber>;
 }
@@ -94,6 +97,8 @@ export interface PoolState {
   freeByAge: IntrusiveList<TrackingNumber>;
   /** Available numbers by the listing they last served, least recently used first. */
   freeByListing: Map<string, IntrusiveList<TrackingNumber>>;
+  /** Available numbers by the dealer whose listing they last served, least recently used first. */
+  freeByDealer: Map<string, IntrusiveList<TrackingNumber>>;
   cooling: IntrusiveList<TrackingNumber>;
   lockExpiries: IntrusiveList<TrackingNumber>;
   sessionExpiries: IntrusiveList<Session>;
@@ -117,6 +122,7 @@ export function createPoolState(policy: PoolPolicy): PoolState {
     freeFresh: new IntrusiveList((n) => n.byAge),
     freeByAge: new IntrusiveList((n) => n.byAge),
     freeByListing: new Map(),
+    freeByDealer: new Map(),
     cooling: new IntrusiveList((n) => n.due),
     lockExpiries: new IntrusiveList((n) => n.due),
     sessionExpiries: new IntrusiveList((s) => s.expiry),
@@ -143,6 +149,7 @@ export function newTrackingNumber(
     holder: null,
     lastHolder: null,
     lastListingId: null,
+    lastDealerId: null,
     lastUsedAt: -Infinity,
     coolingUntil: 0,
     lockedUntil: 0,
@@ -150,6 +157,7 @@ export function newTrackingNumber(
     listingId: null,
     byAge: links(),
     byListing: links(),
+    byDealer: links(),
     due: links(),
   };
 }
