@@ -27,6 +27,10 @@ export const projectorEnv = z.object({
   PROJECTOR_SCHEMA: schemaName.default('callpool'),
   /** How long the projector waits before reconnecting after a failed batch. */
   PROJECTOR_RETRY_MS: z.coerce.number().int().min(10).max(60000).default(1000),
+  /** Event ids are kept this many days of event time to recognise redeliveries (projection/dedupe-horizon.ts). */
+  PROJECTOR_DEDUPE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** How often (real time) ids past that horizon are deleted. */
+  PROJECTOR_DEDUPE_TRIM_INTERVAL_MS: z.coerce.number().int().min(10).default(60_000),
 });
 
 export type ProjectorConfig = z.infer<typeof projectorEnv>;

@@ -14,6 +14,7 @@ import { createKafka, ensureTopics } from '@callpool/kafka';
 import { CLOCK, Clock, ManualClock } from '@callpool/clock';
 import { HealthRegistry, Metrics } from '@callpool/service-kit';
 import { projectionLag, PartitionLag } from './consumer/lag';
+import { trimProcessedEvents } from './projection/dedupe-horizon';
 import { ProjectionRunner } from './consumer/projection-runner';
 import { createSchemaPool, ensureDatabase } from './database/connection';
 import { migrateSchema } from './database/migrate';
@@ -33,6 +34,7 @@ export class ProjectorService
   private pool!: Pool;
   private admin!: Admin;
   runner!: ProjectionRunner;
+  private trimTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(PROJECTOR_OPTIONS) private readonly options: ProjectorOptions,
@@ -86,11 +88,17 @@ export class ProjectorService
     this.registerHealth();
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.runner.start();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
+    const { PROJECTOR_DEDUPE_DAYS, PROJECTOR_DEDUPE_TRIM_INTERVAL_MS } = this.options.config;
+    this.trimTimer = setInterval(
+      () => void this.trimDedupeIds(PROJECTOR_DEDUPE_DAYS),
+      PROJECTOR_DEDUPE_TRIM_INTERVAL_MS,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.trimTimer);
     await this.runner?.stop();
   }
 
@@ -106,6 +114,16 @@ export class ProjectorService
   /** True once every partition is projected up to what was committed when asked. */
   async caughtUp(): Promise<boolean> {
     return (await this.lag()).every((partition) => partition.lag === 0n);
+  }
+
+  private async trimDedupeIds(horizonDays: number): Promise<void> {
+    try {
+      const trimmed = await trimProcessedEvents(this.pool, horizonDays);
+      if (trimmed > 0) this.logger.debug?.(`dropped ${trimmed} event ids past the ${horizonDays}-day dedupe horizon`);
+    } catch (error) {
+      // Only housekeeping: the next interval tries again.
+      this.logger.warn(`trimming processed_events failed: ${(error as Error).message}`);
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import { ProjectionTables1767000000001 } from '../migrations/1767000000001-proje
 import { AnalystViews1767000000002 } from '../migrations/1767000000002-analyst-views';
 import { analystRoleMigration, AnalystRoleSettings, ensureRole } from '../migrations/1767000000003-analyst-role';
 import { DisplayOverflowReason1767000000004 } from '../migrations/1767000000004-display-overflow-reason';
+import { ProcessedEventsByTime1767000000005 } from '../migrations/1767000000005-processed-events-by-time';
 import { quoteIdent } from './connection';
 
 export interface MigrationTarget extends AnalystRoleSettings {
@@ -25,6 +26,7 @@ export async function migrateSchema(
     AnalystViews1767000000002,
     analystRoleMigration(target),
     DisplayOverflowReason1767000000004,
+    ProcessedEventsByTime1767000000005,
   ];
   const dataSource = new DataSource({
     type: 'postgres',
