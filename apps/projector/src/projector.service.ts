@@ -119,7 +119,7 @@ export class ProjectorService
   private async trimDedupeIds(horizonDays: number): Promise<void> {
     try {
       const trimmed = await trimProcessedEvents(this.pool, horizonDays);
-      if (trimmed > 0) this.logger.debug?.(`dropped ${trimmed} event ids past the ${horizonDays}-day dedupe horizon`);
+      if (trimmed > 0) this.logger.debug(`dropped ${trimmed} event ids past the ${horizonDays}-day dedupe horizon`);
     } catch (error) {
       // Only housekeeping: the next interval tries again.
       this.logger.warn(`trimming processed_events failed: ${(error as Error).message}`);
