@@ -5,8 +5,11 @@ import pg from 'pg';
 import { ROOT, local } from './env.mjs';
 import { sleep } from './processes.mjs';
 
-const driverModule = await import(`${ROOT}/dist/libs/call-driver/src/index.js`);
-const { CallDriver } = driverModule.default ?? driverModule; // CommonJS from dist/
+/** The call driver comes from dist/, which `npm start` builds after importing this module: load it on use. */
+async function loadCallDriver() {
+  const driverModule = await import(`${ROOT}/dist/libs/call-driver/src/index.js`);
+  return (driverModule.default ?? driverModule).CallDriver; // CommonJS from dist/
+}
 
 async function call(method, url, body, token) {
   const headers = { 'content-type': 'application/json' };
@@ -65,6 +68,7 @@ export async function scriptedDemo(env, log = console.log) {
       );
     }
   }
+  const CallDriver = await loadCallDriver();
   const driver = new CallDriver({
     baseUrl: local(env.CALL_INGEST_PORT),
     publicBaseUrl: env.PUBLIC_BASE_URL,
