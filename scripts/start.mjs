@@ -65,7 +65,7 @@ async function simulate() {
       '--start',
       start,
       '--days',
-      '0.08',
+      env.CALLPOOL_DEMO_DAYS ?? '0.08', // about two simulated hours; the e2e test of npm start plays less
       '--visitors-per-day',
       '4000',
       '--listings',
