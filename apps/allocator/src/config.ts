@@ -53,6 +53,8 @@ export const allocatorEnv = z
     /** Sizing: target = peak sessions per 10-minute window over this many windows × listings per session × this margin. */
     POOL_SIZING_WINDOWS: count(144),
     POOL_SAFETY_MARGIN: ratio(1.2),
+    /** Free numbers kept at least, whatever the target: purchases take a moment, visitors arrive together. */
+    POOL_MIN_FREE: z.coerce.number().int().min(0).default(10),
     /** Purchases started per replenishment round, and at most this many per minute. */
     PROVISION_STEP: count(10),
     PROVISION_RATE_PER_MINUTE: count(120),
@@ -86,6 +88,7 @@ export function policyFromConfig(config: AllocatorConfig): PoolPolicy {
     poolMax: config.POOL_MAX,
     sizingLookbackWindows: config.POOL_SIZING_WINDOWS,
     safetyMargin: config.POOL_SAFETY_MARGIN,
+    minFree: config.POOL_MIN_FREE,
     provisionStep: config.PROVISION_STEP,
     provisionRatePerMinute: config.PROVISION_RATE_PER_MINUTE,
     releaseIdleMs: config.RELEASE_IDLE_SECONDS * 1000,

@@ -32,6 +32,13 @@ export interface PoolPolicy {
   safetyMargin: number;
   /** Free numbers below this fraction of the target (at least one) trigger a purchase even at target. */
   lowWatermarkFraction: number;
+  /**
+   * ...and never fewer free numbers than this. At night the target sits at the
+   * floor, 10 % of it is one or two numbers, and with a long cool-down every
+   * display takes a number out for hours: a handful of visitors arriving
+   * together would empty the pool before the purchases they trigger complete.
+   */
+  minFree: number;
   /** Purchases started per replenishment round. */
   provisionStep: number;
   /** Purchases per minute, whatever the demand. */
@@ -63,6 +70,7 @@ export const DEFAULT_POLICY: PoolPolicy = {
   sizingLookbackWindows: 144,
   safetyMargin: 1.2,
   lowWatermarkFraction: 0.1,
+  minFree: 10,
   provisionStep: 10,
   provisionRatePerMinute: 120,
   releaseAboveRatio: 1.5,

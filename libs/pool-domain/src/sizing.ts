@@ -46,7 +46,7 @@ export function planReplenishment(
   const target = poolTarget(state, now, policy);
   const { available, displayed, cooling } = state.counts;
   const poolOne = available + displayed + cooling;
-  const lowWatermark = Math.max(1, Math.ceil(target * policy.lowWatermarkFraction));
+  const lowWatermark = Math.max(1, policy.minFree, Math.ceil(target * policy.lowWatermarkFraction));
   const wanted = Math.max(target - poolOne - inFlight, lowWatermark - available - inFlight, 0);
   const underCap = Math.max(0, policy.poolMax - ownedCount(state) - inFlight);
   const buy = Math.min(wanted, underCap, policy.provisionStep, purchasesLeftThisMinute(state, now, policy, inFlight));

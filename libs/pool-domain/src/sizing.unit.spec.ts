@@ -117,6 +117,28 @@ describe('PlanReplenishment', () => {
   });
 });
 
+describe('PlanReplenishment: the minimum of free numbers (POOL_MIN_FREE)', () => {
+  // Bought at 10:00; the plans below are made at 10:02, past the per-minute purchase cap.
+  const fourFree = [ev.provisioned(1), ev.provisioned(2), ev.provisioned(3), ev.provisioned(4)];
+
+  it('keeps at least POOL_MIN_FREE numbers free when the target (here the floor) is already owned', () => {
+    const policy = poolPolicy({ ...specPolicy, poolFloor: 4, poolMax: 50, minFree: 6 });
+    const { state } = given(fourFree, policy);
+    expect(planReplenishment(state, at(2), policy, 0)).toEqual(expect.objectContaining({ target: 4, buy: 2 }));
+    expect(planReplenishment(state, at(2), policy, 2).buy).toBe(0); // those purchases are under way
+  });
+
+  it('buys nothing at target when the free numbers already reach it', () => {
+    const policy = poolPolicy({ ...specPolicy, poolFloor: 4, poolMax: 50, minFree: 4 });
+    expect(planReplenishment(given(fourFree, policy).state, at(2), policy, 0).buy).toBe(0);
+  });
+
+  it('never buys past POOL_MAX for it', () => {
+    const policy = poolPolicy({ ...specPolicy, poolFloor: 4, poolMax: 5, minFree: 10 });
+    expect(planReplenishment(given(fourFree, policy).state, at(2), policy, 0).buy).toBe(1);
+  });
+});
+
 describe('PlanReplenishment: releases', () => {
   const policy = poolPolicy({
     ...specPolicy,

@@ -26,6 +26,7 @@ export const specPolicy = poolPolicy({
   minSessionsObserved: 3,
   provisionStep: 3,
   provisionRatePerMinute: 5,
+  minFree: 1,
 });
 
 export interface Scenario {
