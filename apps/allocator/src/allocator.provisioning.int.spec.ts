@@ -126,3 +126,40 @@ describe('allocator provisioning when purchase rounds overlap', () => {
     expect(world.standIn.state().owned).toHaveLength(30);
   });
 });
+
+describe('allocator provisioning right after the display that needs it', () => {
+  // The interval is an hour: only the displays themselves can wake the replenisher in this test.
+  const world = new AllocatorHarness('alloc_wake', {
+    CALLPOOL_CLOCK: 'manual',
+    POOL_FLOOR: 3,
+    POOL_MIN_FREE: 3,
+    POOL_MAX: 10,
+    REPLENISH_INTERVAL_MS: 3_600_000,
+  });
+
+  beforeAll(() => world.setUp());
+  afterAll(() => world.tearDown());
+
+  it('a display that leaves fewer free numbers than the low watermark starts a purchase at once', async () => {
+    const client = await world.start();
+    expect((await client.listing('L-1')).status).toBe(200);
+    await client.waitForAvailable(3);
+    // Let the round that follows the first purchases run and find nothing to buy.
+    await waitFor(async () => ((await client.pool()).provisioning === 0 ? true : undefined), {
+      what: 'purchases done',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await client.pool()).toMatchObject({ total: 3, available: 3, provisioning: 0 });
+    expect((await client.display('v-1', 's-1', 'L-1')).body.pool).toBe('session');
+    // The display leaves two free numbers, below the watermark of three; the new session also raises the target.
+    const topped = await waitFor(
+      async () => {
+        const pool = await client.pool();
+        return pool.available >= 3 && pool.provisioning === 0 ? pool : undefined;
+      },
+      { what: 'numbers bought without waiting for the interval', timeoutMs: 10000 },
+    );
+    expect(topped.total).toBeGreaterThan(3);
+    expect(topped.displayed).toBe(1);
+  });
+});

@@ -46,13 +46,18 @@ export function planReplenishment(
   const target = poolTarget(state, now, policy);
   const { available, displayed, cooling } = state.counts;
   const poolOne = available + displayed + cooling;
-  const lowWatermark = Math.max(1, policy.minFree, Math.ceil(target * policy.lowWatermarkFraction));
-  const wanted = Math.max(target - poolOne - inFlight, lowWatermark - available - inFlight, 0);
+  const low = lowWatermark(target, policy);
+  const wanted = Math.max(target - poolOne - inFlight, low - available - inFlight, 0);
   const underCap = Math.max(0, policy.poolMax - ownedCount(state) - inFlight);
   const buy = Math.min(wanted, underCap, policy.provisionStep, purchasesLeftThisMinute(state, now, policy, inFlight));
   const release = buy > 0 ? [] : surplus(state, now, policy, target, poolOne);
   for (const number of state.listingNumbersToRelease) release.push({ number, reason: 'listing_sold' });
   return { target, buy, release };
+}
+
+/** Fewer free numbers than this start purchases, even with Pool 1 at its target. */
+export function lowWatermark(target: number, policy: PoolPolicy): number {
+  return Math.max(1, policy.minFree, Math.ceil(target * policy.lowWatermarkFraction));
 }
 
 function purchasesLeftThisMinute(state: PoolState, now: number, policy: PoolPolicy, inFlight: number): number {

@@ -19,6 +19,8 @@ export class DisplayNumberHandler implements ICommandHandler<DisplayNumberComman
     const { events, committed } = this.shard.execute({ type: 'DisplayNumber', ...input }, this.clock.now().getTime());
     const shown = events[events.length - 1] as PoolEventOf<'NumberDisplayed'>;
     if (shown.data.pool === 'overflow') this.replenisher.wake(input.listingId);
+    else if (shown.data.assignmentStarted && this.shard.state.counts.available < this.replenisher.wakeBelow)
+      this.replenisher.wake();
     await committed;
     const { number, pool, attribution, expiresAt } = shown.data;
     return { number, pool, attribution, expiresAt };

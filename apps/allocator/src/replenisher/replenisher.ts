@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@callpool/clock';
-import { planReplenishment } from '@callpool/pool-domain';
+import { lowWatermark, planReplenishment } from '@callpool/pool-domain';
 import { areaCodeOf, AvailableNumber, NumberWebhooks, TwilioNumbers, TwilioRequestError } from '@callpool/twilio';
 import { RecordProvisioningCommand } from '../commands/commands';
 import { AllocatorConfig } from '../config';
@@ -50,6 +50,13 @@ export class Replenisher {
     };
   }
 
+  /**
+   * Free numbers below this should start purchases (the low watermark of the
+   * last round's target): displays that take the pool below it wake the
+   * replenisher at once instead of leaving it to the next interval.
+   */
+  wakeBelow = 1;
+
   /** Purchases under way (GET /v1/pool `provisioning`). */
   get provisioning(): number {
     return this.inFlight;
@@ -83,6 +90,7 @@ export class Replenisher {
         if (this.stopped || !this.shard.isReady()) return;
         if (this.reconcileAfterTimeout && this.backoff.ready()) await this.reconcile();
         const plan = planReplenishment(this.shard.state, this.clock.now().getTime(), this.shard.policy, this.inFlight);
+        this.wakeBelow = lowWatermark(plan.target, this.shard.policy);
         const buy = this.backoff.ready() ? plan.buy : 0;
         if (buy > 0) void this.buy(buy, this.wantedAreaCodes.shift());
         for (const { number, reason } of plan.release) void this.release(number, reason);
