@@ -23,6 +23,13 @@ export const projectorEnv = z.object({
     .transform((value) => (value ? value : undefined)),
   /** Most messages projected in one Postgres transaction. */
   PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(1000),
+  /**
+   * Partitions (topics) projected at once, each batch in its own transaction.
+   * Only `sessions` is written from two topics; its rows merge
+   * order-independently and are upserted in key order, so concurrent batches
+   * neither lose an update nor deadlock.
+   */
+  PROJECTOR_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   /** The schema analysts read (search_path of the database and of the analyst role). */
   PROJECTOR_SCHEMA: schemaName.default('callpool'),
   /** How long the projector waits before reconnecting after a failed batch. */

@@ -77,6 +77,7 @@ export class ProjectorService
       topics: allTopicNames(config.CALLPOOL_TOPIC_PREFIX),
       groupPrefix: `${config.CALLPOOL_TOPIC_PREFIX}callpool.projector`,
       batchSize: config.PROJECTOR_BATCH_SIZE,
+      concurrency: config.PROJECTOR_CONCURRENCY,
       retryMs: config.PROJECTOR_RETRY_MS,
       beforeCommit: this.options.beforeCommit,
       log: { info: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) },

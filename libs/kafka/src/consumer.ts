@@ -28,6 +28,12 @@ export interface EventConsumerOptions {
   handle: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>;
   /** Commit offsets to the group after each batch (false where offsets live in Postgres). */
   commitToGroup?: boolean;
+  /**
+   * Batches of this many partitions handled at once (kafkajs'
+   * partitionsConsumedConcurrently; default 1). Within a partition batches
+   * stay in order; `handle` must then be safe to run for two partitions at once.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -72,6 +78,7 @@ export class EventConsumer {
     await this.consumer.run({
       autoCommit: this.options.commitToGroup ?? true,
       eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: async (payload) => {
         const { batch } = payload;
         const messages = batch.messages.map((m) => ({

@@ -18,6 +18,8 @@ export interface RunnerOptions {
   /** Consumer group ids are this plus a fresh suffix per consumer: offsets live in Postgres, not in the group. */
   groupPrefix: string;
   batchSize: number;
+  /** Partitions projected at once, each in its own transaction (the tables merge order-independently). */
+  concurrency: number;
   retryMs: number;
   log: RunnerLog;
   onChunk?: (chunk: Chunk, outcome: ChunkOutcome, ms: number) => void;
@@ -69,6 +71,7 @@ export class ProjectionRunner {
       topics: this.options.topics,
       fromBeginning: true,
       commitToGroup: false,
+      partitionsConsumedConcurrently: this.options.concurrency,
       handle: (batch, payload) => this.handle(epoch, batch, payload),
     });
     consumer.consumer.on(consumer.consumer.events.END_BATCH_PROCESS, ({ payload }) => {

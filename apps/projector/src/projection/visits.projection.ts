@@ -29,7 +29,11 @@ interface SessionRow {
   demographics?: Record<string, unknown>;
 }
 
-/** One row per session for the whole batch (one statement cannot update a row twice). */
+/**
+ * One row per session for the whole batch (one statement cannot update a row
+ * twice), in session id order: batches of two topics upsert sessions at the
+ * same time, and locking rows in one order is what keeps them from deadlocking.
+ */
 export function foldSessions(events: CallpoolEvent[]): SessionRow[] {
   const sessions = new Map<string, SessionRow>();
   const sighting = (sessionId: string, visitorId: string, at: string): SessionRow => {
@@ -55,7 +59,9 @@ export function foldSessions(events: CallpoolEvent[]): SessionRow[] {
       if (!row.last_expired_at || before(row.last_expired_at, event.occurredAt)) row.last_expired_at = event.occurredAt;
     }
   }
-  return [...sessions.values()];
+  return [...sessions.values()].sort((a, b) =>
+    a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0,
+  );
 }
 
 function mergeContext(row: SessionRow, context: VisitorContext | undefined): void {

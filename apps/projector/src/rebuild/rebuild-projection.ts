@@ -51,6 +51,7 @@ export async function rebuildProjection(config: ProjectorConfig, log: RunnerLog)
     topics,
     groupPrefix: `${config.CALLPOOL_TOPIC_PREFIX}callpool.projector-rebuild`,
     batchSize: config.PROJECTOR_BATCH_SIZE,
+    concurrency: config.PROJECTOR_CONCURRENCY,
     retryMs: config.PROJECTOR_RETRY_MS,
     log,
     onChunk: (_chunk, outcome) => (events += outcome.projected),
