@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Kafka } from 'kafkajs';
 import { CLOCK, Clock, ManualClock } from '@callpool/clock';
 import { topicName } from '@callpool/contracts';
+import { poolTarget } from '@callpool/pool-domain';
 import { ensureTopics, isFencedError, TransactionalEventWriter } from '@callpool/kafka';
 import { ClockAdvancer, HealthRegistry, Metrics } from '@callpool/service-kit';
 import { ExpireDueCommand } from './commands/commands';
@@ -51,7 +52,23 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
     health: HealthRegistry,
   ) {
     health.register('pool', () => ({ up: this.shard.isReady(), detail: this.shard.status() }));
+    this.registerPoolGauges();
     advancer.onAdvance((now) => this.expireUpTo(now));
+  }
+
+  /** What an operator alerts on: how full the pool is against its target, and purchases under way. */
+  private registerPoolGauges(): void {
+    const { shard, replenisher, clock } = this;
+    this.metrics.gauge('callpool_allocator_pool_numbers', 'Numbers owned, by state', ['state'], (gauge) => {
+      for (const state of ['available', 'displayed', 'locked', 'cooling', 'listing'] as const)
+        gauge.set({ state }, shard.state.counts[state]);
+    });
+    this.metrics.gauge('callpool_allocator_pool_target', 'Pool 1 target of the sizing rule', [], (gauge) => {
+      gauge.set(poolTarget(shard.state, clock.now().getTime(), shard.policy));
+    });
+    this.metrics.gauge('callpool_allocator_purchases_in_flight', 'Twilio purchases under way', [], (gauge) => {
+      gauge.set(replenisher.provisioning);
+    });
   }
 
   /** Resolves when the shard is live; rejects if it cannot get there. */

@@ -56,6 +56,14 @@ describe('allocator provisioning against the Twilio stand-in', () => {
     await client.waitForAvailable(4);
     const afterTopUp = await client.display('v-4', 's-4', 'L-1');
     expect(afterTopUp.body.pool).toBe('session');
+    // POOL_MIN_FREE (10) keeps it buying up to POOL_MAX (6); let it settle before reading the log.
+    await waitFor(
+      async () => {
+        const pool = await client.pool();
+        return pool.total === 6 && pool.provisioning === 0 ? true : undefined;
+      },
+      { what: 'the pool bought up to POOL_MAX' },
+    );
 
     const log = await world.readTopic('allocations');
     const failures = log.filter((e) => e.type === 'NumberProvisioningFailed');
@@ -77,6 +85,21 @@ describe('allocator provisioning against the Twilio stand-in', () => {
     );
     const overflowDisplays = log.filter((e) => e.type === 'NumberDisplayed' && e.data.pool === 'overflow');
     expect(overflowDisplays).toHaveLength(3);
+
+    // What an operator watches: overflow answers, failed purchases by kind, the pool by state.
+    const metrics = await (await fetch(`${client.url}/metrics`)).text();
+    const value = (series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    expect(value('callpool_allocator_displays_total{pool="overflow"}')).toBe(3);
+    expect(value('callpool_allocator_displays_total{pool="session"}')).toBe(1);
+    const adopted = value('callpool_allocator_purchases_total{outcome="adopted"}') || 0; // a timed-out purchase that went through
+    expect(value('callpool_allocator_purchases_total{outcome="bought"}') + adopted).toBe(provisioned.length);
+    for (const kind of ['unavailable', 'rate_limited', 'timeout'])
+      expect(value(`callpool_allocator_purchases_total{outcome="${kind}"}`)).toBeGreaterThan(0);
+    const pool = await client.pool();
+    expect(value('callpool_allocator_pool_numbers{state="available"}')).toBe(pool.available);
+    expect(value('callpool_allocator_pool_numbers{state="displayed"}')).toBe(pool.displayed);
+    expect(value('callpool_allocator_pool_target')).toBe(pool.target);
   });
 
   it('never owns more than POOL_MAX numbers, whatever the traffic', async () => {

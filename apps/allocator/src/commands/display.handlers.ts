@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@callpool/clock';
+import { Metrics } from '@callpool/service-kit';
+import type { Counter } from 'prom-client';
 import { PoolEventOf } from '@callpool/pool-domain';
 import { PoolShard } from '../pool/pool-shard';
 import { Replenisher } from '../replenisher/replenisher';
@@ -9,11 +11,16 @@ import { DisplayAnswer, DisplayNumberCommand, RecordPageViewCommand } from './co
 /** POST /v1/displays: decide, apply, wait for the group commit, answer. */
 @CommandHandler(DisplayNumberCommand)
 export class DisplayNumberHandler implements ICommandHandler<DisplayNumberCommand> {
+  private readonly displays: Counter<string>;
+
   constructor(
     private readonly shard: PoolShard,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly replenisher: Replenisher,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.displays = metrics.counter('callpool_allocator_displays_total', 'Display answers, by pool', ['pool']);
+  }
 
   async execute({ input }: DisplayNumberCommand): Promise<DisplayAnswer> {
     const { events, committed } = this.shard.execute({ type: 'DisplayNumber', ...input }, this.clock.now().getTime());
@@ -23,6 +30,7 @@ export class DisplayNumberHandler implements ICommandHandler<DisplayNumberComman
       this.replenisher.wake();
     await committed;
     const { number, pool, attribution, expiresAt } = shown.data;
+    this.displays.inc({ pool });
     return { number, pool, attribution, expiresAt };
   }
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@callpool/clock';
+import { Metrics } from '@callpool/service-kit';
+import type { Counter } from 'prom-client';
 import { lowWatermark, planReplenishment } from '@callpool/pool-domain';
 import { areaCodeOf, AvailableNumber, NumberWebhooks, TwilioNumbers, TwilioRequestError } from '@callpool/twilio';
 import { RecordProvisioningCommand } from '../commands/commands';
@@ -34,6 +36,8 @@ export class Replenisher {
   private reconcileAfterTimeout = false;
   private stopped = false;
   private readonly webhooks: NumberWebhooks;
+  private readonly purchases: Counter<string>;
+  private readonly releases: Counter<string>;
 
   constructor(
     private readonly shard: PoolShard,
@@ -41,7 +45,14 @@ export class Replenisher {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TWILIO_NUMBERS) private readonly twilio: TwilioNumbers,
     @Inject(ALLOCATOR_CONFIG) private readonly config: AllocatorConfig,
+    metrics: Metrics,
   ) {
+    this.purchases = metrics.counter(
+      'callpool_allocator_purchases_total',
+      'Twilio purchases, by outcome (bought; adopted after a timeout; or why they failed)',
+      ['outcome'],
+    );
+    this.releases = metrics.counter('callpool_allocator_releases_total', 'Numbers given back, by reason', ['reason']);
     this.backoff = new Backoff(config.PROVISION_BACKOFF_MS, config.PROVISION_BACKOFF_MAX_MS);
     this.webhooks = {
       voiceUrl: `${config.PUBLIC_BASE_URL}/twilio/voice`,
@@ -145,6 +156,7 @@ export class Replenisher {
         areaCode: areaCodeOf(bought.phoneNumber),
         purchasedAt: this.clock.now().getTime(),
       });
+      this.purchases.inc({ outcome: 'bought' });
       this.backoff.succeeded();
     } catch (error) {
       await this.failed(error, areaCode);
@@ -175,6 +187,7 @@ export class Replenisher {
 
   private async failed(error: unknown, areaCode: string | undefined): Promise<void> {
     const kind = error instanceof TwilioRequestError ? error.kind : 'unavailable';
+    this.purchases.inc({ outcome: kind });
     if (kind === 'timeout') this.reconcileAfterTimeout = true;
     const delay = this.backoff.failed();
     this.log.warn(`purchase failed (${kind}): ${(error as Error).message}; retrying in ${delay} ms`);
@@ -194,8 +207,10 @@ export class Replenisher {
     try {
       const sid = this.shard.state.numbers.get(number)?.sid;
       // The number leaves the pool (committed) before Twilio hears of it: nobody can be shown it meanwhile.
-      if (sid && (await this.record({ type: 'ReleaseNumber', number, reason })))
+      if (sid && (await this.record({ type: 'ReleaseNumber', number, reason }))) {
+        this.releases.inc({ reason });
         await releaseAtTwilio(this.twilio, sid, this.log);
+      }
     } finally {
       this.releasing.delete(number);
     }
@@ -219,6 +234,7 @@ export class Replenisher {
         areaCode: areaCodeOf(number.phoneNumber),
         purchasedAt: this.clock.now().getTime(),
       });
+      this.purchases.inc({ outcome: 'adopted' });
     }
   }
 
