@@ -56,16 +56,7 @@ describe('DisplayNumber: Pool 1', () => {
     const { when } = given([
       ...pool(),
       ev.displayed({ i: 3, visitor: 'v-9', session: 's-9', listing: 'L-2', when: at(0) }),
-      poolEvent(
-        'SessionExpired',
-        {
-          sessionId: 's-9',
-          visitorId: 'v-9',
-          lastSeenAt: iso(at(0)),
-          numbersCooling: [{ number: num(3), listingId: 'L-2', coolingUntil: iso(at(40)) }],
-        },
-        at(10),
-      ),
+      ev.expired('v-9', 's-9', at(0), [[3, 'L-2', at(40)]], at(10)),
       poolEvent('NumberCooledDown', { number: num(3) }, at(40)),
     ]);
     expect(when(display('v-1', 's-1', 'L-2'), at(41))[0].data).toEqual(expect.objectContaining({ number: num(3) }));
@@ -79,16 +70,7 @@ describe('DisplayNumber: Pool 1', () => {
       ev.provisioned(2),
       ev.provisioned(3),
       ev.displayed({ i: 1, visitor: 'v-9', session: 's-9', listing: 'L-2', when: at(0) }),
-      poolEvent(
-        'SessionExpired',
-        {
-          sessionId: 's-9',
-          visitorId: 'v-9',
-          lastSeenAt: iso(at(0)),
-          numbersCooling: [{ number: num(1), listingId: 'L-2', coolingUntil: iso(at(40)) }],
-        },
-        at(10),
-      ),
+      ev.expired('v-9', 's-9', at(0), [[1, 'L-2', at(40)]], at(10)),
       poolEvent('NumberCooledDown', { number: num(1) }, at(40)),
     ]);
     // Never-used numbers 2 and 3 are older than number 1's last use; 2 came first.
@@ -107,26 +89,8 @@ describe('DisplayNumber: Pool 1', () => {
       ev.provisioned(3),
       ev.displayed({ i: 2, visitor: 'v-8', session: 's-8', listing: 'L-3', when: at(0) }),
       ev.displayed({ i: 1, visitor: 'v-9', session: 's-9', listing: 'L-2', when: at(1) }),
-      poolEvent(
-        'SessionExpired',
-        {
-          sessionId: 's-8',
-          visitorId: 'v-8',
-          lastSeenAt: iso(at(0)),
-          numbersCooling: [{ number: num(2), listingId: 'L-3', coolingUntil: iso(at(40)) }],
-        },
-        at(10),
-      ),
-      poolEvent(
-        'SessionExpired',
-        {
-          sessionId: 's-9',
-          visitorId: 'v-9',
-          lastSeenAt: iso(at(1)),
-          numbersCooling: [{ number: num(1), listingId: 'L-2', coolingUntil: iso(at(41)) }],
-        },
-        at(11),
-      ),
+      ev.expired('v-8', 's-8', at(0), [[2, 'L-3', at(40)]], at(10)),
+      ev.expired('v-9', 's-9', at(1), [[1, 'L-2', at(41)]], at(11)),
       poolEvent('NumberCooledDown', { number: num(2) }, at(40)),
       poolEvent('NumberCooledDown', { number: num(1) }, at(41)),
     ];
@@ -163,16 +127,7 @@ describe('DisplayNumber: Pool 1', () => {
       ev.listing('L-1'),
       ev.provisioned(1),
       ev.displayed({ i: 1, visitor: 'v-9', session: 's-9', listing: 'L-1', when: at(0) }),
-      poolEvent(
-        'SessionExpired',
-        {
-          sessionId: 's-9',
-          visitorId: 'v-9',
-          lastSeenAt: iso(at(0)),
-          numbersCooling: [{ number: num(1), listingId: 'L-1', coolingUntil: iso(at(40)) }],
-        },
-        at(10),
-      ),
+      ev.expired('v-9', 's-9', at(0), [[1, 'L-1', at(40)]], at(10)),
     ]);
     expect(when(display('v-1', 's-1', 'L-1'), at(20))[0].data).toEqual(
       expect.objectContaining({ pool: 'overflow', number: FORWARD_TO }),
@@ -185,16 +140,7 @@ describe('DisplayNumber: Pool 1', () => {
       ev.provisioned(1),
       ev.provisioned(2),
       ev.displayed({ i: 2, visitor: 'v-9', session: 's-9', listing: 'L-1', when: at(0) }),
-      poolEvent(
-        'SessionExpired',
-        {
-          sessionId: 's-9',
-          visitorId: 'v-9',
-          lastSeenAt: iso(at(0)),
-          numbersCooling: [{ number: num(2), listingId: 'L-1', coolingUntil: iso(at(40)) }],
-        },
-        at(10),
-      ),
+      ev.expired('v-9', 's-9', at(0), [[2, 'L-1', at(40)]], at(10)),
     ]);
     expect(when(display('v-9', 's-10', 'L-1'), at(20))[0].data).toEqual(
       expect.objectContaining({ pool: 'session', number: num(2), assignmentStarted: true }),

@@ -1,5 +1,30 @@
-import { IntrusiveList } from './intrusive-list';
+import { IntrusiveList, Links } from './intrusive-list';
 import { Holder, holderKey, NumberState, PoolState, TrackingNumber } from './state';
+
+type FreeIndex = Map<string, IntrusiveList<TrackingNumber>>;
+
+/** Files a free number under `key` (its last listing, or that listing's dealer), least recently used first. */
+function fileUnder(
+  index: FreeIndex,
+  key: string,
+  n: TrackingNumber,
+  links: (x: TrackingNumber) => Links<TrackingNumber>,
+) {
+  let list = index.get(key);
+  if (!list) {
+    list = new IntrusiveList(links);
+    index.set(key, list);
+  }
+  list.insertSorted(n, (x) => x.lastUsedAt);
+}
+
+/** Takes it out again; an emptied list leaves the index, so the index holds only keys with free numbers. */
+function unfile(index: FreeIndex, key: string | null, n: TrackingNumber, links: Links<TrackingNumber>) {
+  const list = links.owner;
+  if (!list) return;
+  list.remove(n);
+  if (list.size === 0 && key !== null) index.delete(key);
+}
 
 /** The state transitions of one number, shared by the evolve handlers. All O(1). */
 
@@ -12,16 +37,8 @@ export function setNumberState(state: PoolState, n: TrackingNumber, next: Number
 /** Takes the number out of every index it sits in, before it changes hands or state. */
 export function detachNumber(state: PoolState, n: TrackingNumber): void {
   n.byAge.owner?.remove(n);
-  const byListing = n.byListing.owner;
-  if (byListing) {
-    byListing.remove(n);
-    if (byListing.size === 0 && n.lastListingId !== null) state.freeByListing.delete(n.lastListingId);
-  }
-  const byDealer = n.byDealer.owner;
-  if (byDealer) {
-    byDealer.remove(n);
-    if (byDealer.size === 0 && n.lastDealerId !== null) state.freeByDealer.delete(n.lastDealerId);
-  }
+  unfile(state.freeByListing, n.lastListingId, n, n.byListing);
+  unfile(state.freeByDealer, n.lastDealerId, n, n.byDealer);
   n.due.owner?.remove(n);
   forgetLastHolder(state, n);
   if (n.state === 'displayed' && n.holder?.sessionId) {
@@ -34,21 +51,9 @@ export function makeAvailable(state: PoolState, n: TrackingNumber): void {
   detachNumber(state, n);
   state.freeByAge.insertSorted(n, (x) => x.lastUsedAt);
   if (n.lastListingId !== null) {
-    let byListing = state.freeByListing.get(n.lastListingId);
-    if (!byListing) {
-      byListing = new IntrusiveList((x: TrackingNumber) => x.byListing);
-      state.freeByListing.set(n.lastListingId, byListing);
-    }
-    byListing.insertSorted(n, (x) => x.lastUsedAt);
+    fileUnder(state.freeByListing, n.lastListingId, n, (x) => x.byListing);
     n.lastDealerId = state.listings.get(n.lastListingId)?.dealerId ?? null;
-    if (n.lastDealerId !== null) {
-      let byDealer = state.freeByDealer.get(n.lastDealerId);
-      if (!byDealer) {
-        byDealer = new IntrusiveList((x: TrackingNumber) => x.byDealer);
-        state.freeByDealer.set(n.lastDealerId, byDealer);
-      }
-      byDealer.insertSorted(n, (x) => x.lastUsedAt);
-    }
+    if (n.lastDealerId !== null) fileUnder(state.freeByDealer, n.lastDealerId, n, (x) => x.byDealer);
   }
   setNumberState(state, n, 'available');
   // The last holder can still get it back, until someone else takes it.

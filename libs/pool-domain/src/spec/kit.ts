@@ -80,6 +80,28 @@ export const ev = {
       },
       d.when,
     ),
+  /** The session ends at `when`; each [i, listing, until] number starts cooling until `until`. */
+  expired: (
+    visitor: string,
+    session: string,
+    lastSeenAt: number,
+    cooling: Array<[number, string, number]>,
+    when: number,
+  ) =>
+    poolEvent(
+      'SessionExpired',
+      {
+        sessionId: session,
+        visitorId: visitor,
+        lastSeenAt: iso(lastSeenAt),
+        numbersCooling: cooling.map(([i, listingId, until]) => ({
+          number: num(i),
+          listingId,
+          coolingUntil: iso(until),
+        })),
+      },
+      when,
+    ),
   pageViewed: (visitor: string, session: string, when: number, listingId?: string) =>
     poolEvent(
       'PageViewed',
