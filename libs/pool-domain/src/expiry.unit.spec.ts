@@ -18,17 +18,14 @@ describe('ExpireDue: sessions', () => {
     const { when } = given(shown());
     expect(when(expire, at(11))).toEqual([]);
     expect(when(expire, at(12))).toEqual([
-      poolEvent(
-        'SessionExpired',
-        {
-          sessionId: 's-1',
-          visitorId: 'v-1',
-          lastSeenAt: iso(at(2)),
-          numbersCooling: [
-            { number: num(1), listingId: 'L-1', coolingUntil: iso(at(42)) },
-            { number: num(2), listingId: 'L-2', coolingUntil: iso(at(42)) },
-          ],
-        },
+      ev.expired(
+        'v-1',
+        's-1',
+        at(2),
+        [
+          [1, 'L-1', at(42)],
+          [2, 'L-2', at(42)],
+        ],
         at(12),
       ),
     ]);
@@ -96,17 +93,14 @@ describe('ExpireDue: sessions', () => {
   it('folds a replay that reads page views before the expiry of an earlier session under the same id', () => {
     // The log: session s-1 ended at 12m, a new one under the same id began at 30m. A replay that
     // reads callpool.web-events first folds the 30m page view before the 12m expiry.
-    const expired = poolEvent(
-      'SessionExpired',
-      {
-        sessionId: 's-1',
-        visitorId: 'v-1',
-        lastSeenAt: iso(at(2)),
-        numbersCooling: [
-          { number: num(1), listingId: 'L-1', coolingUntil: iso(at(42)) },
-          { number: num(2), listingId: 'L-2', coolingUntil: iso(at(42)) },
-        ],
-      },
+    const expired = ev.expired(
+      'v-1',
+      's-1',
+      at(2),
+      [
+        [1, 'L-1', at(42)],
+        [2, 'L-2', at(42)],
+      ],
       at(12),
     );
     const scenario = given([ev.pageViewed('v-1', 's-1', at(30)), ...shown(), expired]);
