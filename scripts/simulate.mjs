@@ -12,7 +12,9 @@ import { ROOT, local, stackEnv } from './lib/env.mjs';
 import { down } from './lib/stack.mjs';
 
 /** Allocator and call-ingest settings a caller may tune through the environment (e.g. COOLDOWN_SECONDS=900). */
-const SIM_DEFAULTS = { POOL_MAX: '5000', REPLENISH_INTERVAL_MS: '200', LOG_LEVEL: 'warn' };
+// The pool's settings are the shared defaults (DEFAULT_POLICY); only the replenisher's real-time
+// interval is shortened, since simulated time runs ~400x faster than the wall.
+const SIM_DEFAULTS = { REPLENISH_INTERVAL_MS: '200', LOG_LEVEL: 'warn' };
 
 export function simulationEnv(
   base = process.env,

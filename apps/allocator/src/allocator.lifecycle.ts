@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Kafka } from 'kafkajs';
 import { CLOCK, Clock, ManualClock } from '@callpool/clock';
 import { topicName } from '@callpool/contracts';
-import { poolTarget } from '@callpool/pool-domain';
+import { poolSizing, poolTarget } from '@callpool/pool-domain';
 import { ensureTopics, isFencedError, TransactionalEventWriter } from '@callpool/kafka';
 import { ClockAdvancer, HealthRegistry, Metrics } from '@callpool/service-kit';
 import { ExpireDueCommand } from './commands/commands';
@@ -66,6 +66,12 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
     this.metrics.gauge('callpool_allocator_pool_target', 'Pool 1 target of the sizing rule', [], (gauge) => {
       gauge.set(poolTarget(shard.state, clock.now().getTime(), shard.policy));
     });
+    this.metrics.gauge(
+      'callpool_allocator_numbers_wanted_beyond_cap',
+      'Numbers the replenisher would buy if POOL_MAX allowed (0 while the cap does not bind)',
+      [],
+      (gauge) => gauge.set(poolSizing(shard.state, clock.now().getTime(), shard.policy).wanted),
+    );
     this.metrics.gauge('callpool_allocator_purchases_in_flight', 'Twilio purchases under way', [], (gauge) => {
       gauge.set(replenisher.provisioning);
     });

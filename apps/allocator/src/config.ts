@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commonEnv, envHelpers, loadConfig } from '@callpool/config';
 import { E164 } from '@callpool/contracts';
-import { PoolPolicy, poolPolicy } from '@callpool/pool-domain';
+import { DEFAULT_POLICY as D, PoolPolicy, poolPolicy } from '@callpool/pool-domain';
 
 const { port, seconds } = envHelpers;
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -12,10 +12,14 @@ const httpUrl = z
   .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
   .transform((value) => value.replace(/\/+$/, ''));
 
+const S = 1000;
+
 /**
  * The allocator's environment (CONTRACT.md names, plus its own in the same
  * style). The admin token has no default: whoever can call the listing
- * endpoints can redirect a dealer's calls.
+ * endpoints can redirect a dealer's calls. The pool's defaults are the
+ * domain's DEFAULT_POLICY, so `npm run up`, `npm start`, `npm run simulate`
+ * and the unit specs share one set (docs/simulation.md measures them).
  */
 export const allocatorEnv = z
   .object({
@@ -42,25 +46,27 @@ export const allocatorEnv = z
      */
     TWILIO_VOICE_FALLBACK_URL: httpUrl.optional(),
     DIRECTORY_MAIN_LINE: E164.default('+15555550100'),
-    SESSION_IDLE_SECONDS: seconds(600),
-    LOCK_DAYS: count(30),
-    LISTINGS_PER_SESSION: ratio(5),
-    COOLDOWN_SECONDS: seconds(7200), // chosen from the simulated trade-off in docs/simulation.md
+    SESSION_IDLE_SECONDS: seconds(D.sessionIdleMs / S),
+    LOCK_DAYS: count(D.lockMs / (24 * 3600 * S)),
+    LISTINGS_PER_SESSION: ratio(D.listingsPerSession),
+    /** A target, not a gate: how long a freed number should rest before another visitor gets it. */
+    COOLDOWN_SECONDS: seconds(D.cooldownMs / S),
     /** Which free number a new holder gets: `dealer` (same listing, same dealer, then LRU), `listing`, `lru`. */
-    REUSE_POLICY: z.enum(['dealer', 'listing', 'lru']).default('dealer'),
-    POOL_FLOOR: z.coerce.number().int().min(0).default(20),
-    POOL_MAX: count(500),
+    REUSE_POLICY: z.enum(['dealer', 'listing', 'lru']).default(D.reuse),
+    POOL_FLOOR: z.coerce.number().int().min(0).default(D.poolFloor),
+    /** The spend cap: numbers owned in every state (Pool 2 and listing-level numbers too), about $1 each a month. */
+    POOL_MAX: count(D.poolMax),
     /** Sizing: target = peak sessions per 10-minute window over this many windows × listings per session × this margin. */
-    POOL_SIZING_WINDOWS: count(144),
-    POOL_SAFETY_MARGIN: ratio(1.2),
+    POOL_SIZING_WINDOWS: count(D.sizingLookbackWindows),
+    POOL_SAFETY_MARGIN: ratio(D.safetyMargin),
     /** Free numbers kept at least, whatever the target: purchases take a moment, visitors arrive together. */
-    POOL_MIN_FREE: z.coerce.number().int().min(0).default(10),
+    POOL_MIN_FREE: z.coerce.number().int().min(0).default(D.minFree),
     /** Purchases started per replenishment round, and at most this many per minute. */
-    PROVISION_STEP: count(10),
-    PROVISION_RATE_PER_MINUTE: count(120),
+    PROVISION_STEP: count(D.provisionStep),
+    PROVISION_RATE_PER_MINUTE: count(D.provisionRatePerMinute),
     /** Surplus numbers are released only after this long unused, and within this long of their monthly renewal. */
-    RELEASE_IDLE_SECONDS: seconds(24 * 3600),
-    RELEASE_BEFORE_RENEWAL_SECONDS: seconds(2 * 24 * 3600),
+    RELEASE_IDLE_SECONDS: seconds(D.releaseIdleMs / S),
+    RELEASE_BEFORE_RENEWAL_SECONDS: seconds(D.releaseBeforeRenewalMs / S),
     /** After a failed purchase the replenisher waits this long, doubling per failure up to the max (real time). */
     PROVISION_BACKOFF_MS: count(500),
     PROVISION_BACKOFF_MAX_MS: count(30_000),

@@ -18,7 +18,13 @@ describe('allocator config', () => {
       }),
     );
     expect(policyFromConfig(config)).toEqual(
-      expect.objectContaining({ sessionIdleMs: 600_000, lockMs: 30 * 86_400_000, poolFloor: 20, poolMax: 500 }),
+      expect.objectContaining({
+        sessionIdleMs: 600_000,
+        lockMs: 30 * 86_400_000,
+        poolFloor: 20,
+        poolMax: 2000,
+        cooldownMs: 1_800_000,
+      }),
     );
   });
 

@@ -70,6 +70,18 @@ export const NumberDisplayed = z.object({
    * standard-tier listing still waiting for its listing-level number.
    */
   overflowReason: z.enum(['pool_empty', 'pool_max', 'listing_number_pending']).optional(),
+  /**
+   * On a `session` answer that starts a holding of a number held before: how
+   * long it had rested since that holding ended (seconds). The cool-down the
+   * budget actually bought; analysts compare it with COOLDOWN_SECONDS.
+   */
+  cooledSeconds: z.number().int().nonnegative().optional(),
+  /**
+   * True when the number was still cooling (its cool-down target not reached)
+   * and went to a new holder rather than answering overflow: the pool is short
+   * of numbers for its cool-down target, and the replenisher buys more.
+   */
+  reclaimed: z.boolean().optional(),
 });
 
 /**

@@ -4,7 +4,7 @@ import { listingNotFound, listingSold } from './errors';
 import { iso, PoolEvent, poolEvent } from './events';
 import { pickFreeNumber } from './pick-free';
 import { PoolPolicy } from './policy';
-import { holderKey, Listing, ownedCount, PoolState } from './state';
+import { holderKey, Listing, ownedCount, PoolState, TrackingNumber } from './state';
 
 type Displayed = EventData<'NumberDisplayed'>;
 
@@ -48,8 +48,28 @@ export function decideDisplay(cmd: DisplayNumber, state: PoolState, now: number,
   if (held !== undefined) return [answer({ number: held, pool: 'session', attribution: 'visitor' })];
 
   const free = pickFreeNumber(state, cmd.listingId, cmd.visitorId);
-  if (free) return [answer({ number: free.number, pool: 'session', attribution: 'visitor', assignmentStarted: true })];
+  if (free)
+    return [answer({ pool: 'session', attribution: 'visitor', assignmentStarted: true, ...handOut(free, cmd, now) })];
   return [overflow(listing, answer, ownedCount(state) >= policy.poolMax ? 'pool_max' : 'pool_empty')];
+}
+
+/**
+ * A number handed to a new holder says how long it rested since its last
+ * holding ended (`cooledSeconds`) and whether it was taken before its
+ * cool-down was over (`reclaimed`): how much cool-down the budget bought.
+ */
+function handOut(
+  n: TrackingNumber,
+  cmd: DisplayNumber,
+  now: number,
+): Pick<Displayed, 'number' | 'cooledSeconds' | 'reclaimed'> {
+  if (n.lastUsedAt === -Infinity) return { number: n.number };
+  const backToItsHolder = n.lastHolder?.visitorId === cmd.visitorId && n.lastListingId === cmd.listingId;
+  return {
+    number: n.number,
+    cooledSeconds: Math.max(0, Math.floor((now - n.lastUsedAt) / 1000)),
+    ...(n.state === 'cooling' && !backToItsHolder ? { reclaimed: true } : {}),
+  };
 }
 
 function displayListingNumber(

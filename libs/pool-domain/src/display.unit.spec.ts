@@ -122,15 +122,17 @@ describe('DisplayNumber: Pool 1', () => {
     });
   });
 
-  it('does not hand a cooling number to another visitor before its cool-down ends', () => {
+  it('prefers a free number to a cooling one, however well the cooling one would fit', () => {
     const { when } = given([
       ev.listing('L-1'),
+      ev.listing('L-2'),
       ev.provisioned(1),
+      ev.provisioned(2),
       ev.displayed({ i: 1, visitor: 'v-9', session: 's-9', listing: 'L-1', when: at(0) }),
       ev.expired('v-9', 's-9', at(0), [[1, 'L-1', at(40)]], at(10)),
     ]);
     expect(when(display('v-1', 's-1', 'L-1'), at(20))[0].data).toEqual(
-      expect.objectContaining({ pool: 'overflow', number: FORWARD_TO }),
+      expect.objectContaining({ pool: 'session', number: num(2) }),
     );
   });
 

@@ -2,6 +2,7 @@ import { PoolEvent, PoolEventOf } from './events';
 import { detachNumber, holdNumber, makeAvailable, setNumberState, startCooling } from './number-moves';
 import { endSession, mergeContext, touchSession } from './session-activity';
 import { holderKey, newTrackingNumber, PoolState } from './state';
+import { countHandOut } from './turnover';
 
 /**
  * The only mutator of PoolState (in place, for speed; see state.ts). Every
@@ -104,6 +105,7 @@ function displayed(state: PoolState, { data }: PoolEventOf<'NumberDisplayed'>, a
     'displayed',
   );
   session.holdings.set(data.listingId, data.number);
+  countHandOut(state, at, data.reclaimed === true);
   return state;
 }
 

@@ -37,8 +37,9 @@ export function setNumberState(state: PoolState, n: TrackingNumber, next: Number
 /** Takes the number out of every index it sits in, before it changes hands or state. */
 export function detachNumber(state: PoolState, n: TrackingNumber): void {
   n.byAge.owner?.remove(n);
-  unfile(state.freeByListing, n.lastListingId, n, n.byListing);
-  unfile(state.freeByDealer, n.lastDealerId, n, n.byDealer);
+  const cooling = n.state === 'cooling';
+  unfile(cooling ? state.coolingByListing : state.freeByListing, n.lastListingId, n, n.byListing);
+  unfile(cooling ? state.coolingByDealer : state.freeByDealer, n.lastDealerId, n, n.byDealer);
   n.due.owner?.remove(n);
   forgetLastHolder(state, n);
   if (n.state === 'displayed' && n.holder?.sessionId) {
@@ -74,6 +75,11 @@ export function startCooling(state: PoolState, n: TrackingNumber, until: number,
   n.coolingUntil = until;
   setNumberState(state, n, 'cooling');
   state.cooling.insertSorted(n, (x) => x.coolingUntil);
+  if (n.lastListingId !== null) {
+    fileUnder(state.coolingByListing, n.lastListingId, n, (x) => x.byListing);
+    n.lastDealerId = state.listings.get(n.lastListingId)?.dealerId ?? null;
+    if (n.lastDealerId !== null) fileUnder(state.coolingByDealer, n.lastDealerId, n, (x) => x.byDealer);
+  }
 }
 
 export function holdNumber(state: PoolState, n: TrackingNumber, holder: Holder, next: 'displayed' | 'locked'): void {

@@ -17,7 +17,11 @@ export const REUSE_POLICIES: readonly ReusePolicy[] = ['lru', 'listing', 'dealer
 export interface PoolPolicy {
   sessionIdleMs: number;
   lockMs: number;
-  /** A freed number is not handed to another visitor before this. */
+  /**
+   * How long a freed number should rest before another visitor gets it: a
+   * target the replenisher buys numbers for, not a gate. When nothing has
+   * finished cooling, a cooling number is handed out rather than overflow.
+   */
   cooldownMs: number;
   reuse: ReusePolicy;
   /** Listings per session assumed for sizing until enough sessions have been observed. */
@@ -66,7 +70,9 @@ export const DEFAULT_POLICY: PoolPolicy = {
   listingsPerSession: 5,
   minSessionsObserved: 20,
   poolFloor: 20,
-  poolMax: 500,
+  // The spend cap a new directory starts with: enough for a busiest 10-minute window of 300 visitors
+  // (the seed rule's 1 500 numbers and its margin) plus a cool-down reserve; docs/simulation.md.
+  poolMax: 2000,
   sizingLookbackWindows: 144,
   safetyMargin: 1.2,
   lowWatermarkFraction: 0.1,

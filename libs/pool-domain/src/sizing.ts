@@ -1,22 +1,55 @@
 import { nextRenewal } from './decide-provisioning';
 import { PoolPolicy, SIZING_WINDOW_MS } from './policy';
 import { ownedCount, PoolState } from './state';
+import { cooldownWindows, peakHandOutsOver, recentReclaims } from './turnover';
 
 /**
  * How many Pool 1 numbers (available + displayed + cooling) the pool should
- * own: peak distinct sessions over the trailing 10-minute UTC windows ×
- * listings per session (observed, or the default before enough sessions
- * ended) × a safety margin; at least POOL_FLOOR, at most POOL_MAX. Pool 2 is
- * not sized: called numbers leave Pool 1 and the target refills it.
+ * own, and how many more it would want if POOL_MAX allowed:
+ * - the seed rule: peak distinct sessions over the trailing 10-minute UTC
+ *   windows × listings per session (observed, or the default before enough
+ *   sessions ended) × a safety margin, at least POOL_FLOOR;
+ * - plus a reserve for the cool-down target: the most hand-outs within one
+ *   cool-down period of the lookback, so that each freed number can rest that
+ *   long before the next visitor gets it (late callers reach the right visitor);
+ * - and when numbers were just handed on before their cool-down was over
+ *   (reclaims), at least that many more than Pool 1 has now.
+ * Pool 2 is not sized: called numbers leave Pool 1 and the target refills it.
+ * The cap leaves room for them: Pool 1 gets POOL_MAX less the locked and
+ * listing-level numbers; what the budget cannot buy is `wanted`.
  */
-export function poolTarget(state: PoolState, now: number, policy: PoolPolicy): number {
+export interface PoolSizing {
+  seed: number;
+  cooldownReserve: number;
+  desired: number;
+  target: number;
+  wanted: number;
+}
+
+export function poolSizing(state: PoolState, now: number, policy: PoolPolicy): PoolSizing {
   const current = Math.floor(now / SIZING_WINDOW_MS);
   const oldest = current - policy.sizingLookbackWindows + 1;
   let peak = 0;
   for (const [window, sessions] of state.traffic.sessionsPerWindow)
     if (window >= oldest && window <= current && sessions > peak) peak = sessions;
-  const wanted = Math.ceil(peak * listingsPerSession(state, policy) * policy.safetyMargin);
-  return Math.min(policy.poolMax, Math.max(policy.poolFloor, wanted));
+  const seed = Math.max(policy.poolFloor, Math.ceil(peak * listingsPerSession(state, policy) * policy.safetyMargin));
+  const span = cooldownWindows(policy.cooldownMs);
+  const cooldownReserve = peakHandOutsOver(state.traffic.handoutsPerWindow, oldest, current, span);
+  const { available, displayed, cooling, locked, listing } = state.counts;
+  const shortfall = recentReclaims(state, now);
+  const desired = Math.max(seed + cooldownReserve, shortfall > 0 ? available + displayed + cooling + shortfall : 0);
+  const capacity = Math.max(0, policy.poolMax - locked - listing);
+  return {
+    seed,
+    cooldownReserve,
+    desired,
+    target: Math.min(desired, capacity),
+    wanted: Math.max(0, desired - capacity),
+  };
+}
+
+export function poolTarget(state: PoolState, now: number, policy: PoolPolicy): number {
+  return poolSizing(state, now, policy).target;
 }
 
 export function listingsPerSession(state: PoolState, policy: PoolPolicy): number {
@@ -27,6 +60,8 @@ export function listingsPerSession(state: PoolState, policy: PoolPolicy): number
 
 export interface ReplenishmentPlan {
   target: number;
+  /** Numbers the plan would buy beyond POOL_MAX (GET /v1/pool `wanted`). */
+  wanted: number;
   /** Purchases to start now. */
   buy: number;
   release: Array<{ number: string; reason: 'surplus' | 'listing_sold' }>;
@@ -43,7 +78,7 @@ export function planReplenishment(
   policy: PoolPolicy,
   inFlight: number,
 ): ReplenishmentPlan {
-  const target = poolTarget(state, now, policy);
+  const { target, wanted: beyondCap } = poolSizing(state, now, policy);
   const { available, displayed, cooling } = state.counts;
   const poolOne = available + displayed + cooling;
   const low = lowWatermark(target, policy);
@@ -52,7 +87,23 @@ export function planReplenishment(
   const buy = Math.min(wanted, underCap, policy.provisionStep, purchasesLeftThisMinute(state, now, policy, inFlight));
   const release = buy > 0 ? [] : surplus(state, now, policy, target, poolOne);
   for (const number of state.listingNumbersToRelease) release.push({ number, reason: 'listing_sold' });
-  return { target, buy, release };
+  return { target, wanted: beyondCap, buy, release };
+}
+
+/**
+ * Whether a display should wake the replenisher now rather than at its next
+ * round: it answered overflow, it cut a number's cool-down short, or it took
+ * the free numbers below the low watermark.
+ */
+export function wakesReplenisher(
+  shown: { pool: string; assignmentStarted: boolean; reclaimed?: boolean },
+  state: PoolState,
+  now: number,
+  policy: PoolPolicy,
+): boolean {
+  if (shown.pool === 'overflow' || shown.reclaimed) return true;
+  if (!shown.assignmentStarted) return false;
+  return state.counts.available < lowWatermark(poolTarget(state, now, policy), policy);
 }
 
 /** Fewer free numbers than this start purchases, even with Pool 1 at its target. */

@@ -72,7 +72,7 @@ describe('pool target (sizing)', () => {
 describe('PlanReplenishment', () => {
   it('buys up to the target in steps (PROVISION_STEP), counting purchases under way', () => {
     const { state } = given([]);
-    expect(planReplenishment(state, at(0), specPolicy, 0)).toEqual({ target: 4, buy: 3, release: [] });
+    expect(planReplenishment(state, at(0), specPolicy, 0)).toEqual({ target: 4, wanted: 0, buy: 3, release: [] });
     expect(planReplenishment(state, at(0), specPolicy, 3).buy).toBe(1);
   });
 

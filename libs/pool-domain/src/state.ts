@@ -26,7 +26,7 @@ export interface TrackingNumber {
   /** Who held it last, once it is cooling or available again (late calls, same-visitor reuse). */
   lastHolder: Holder | null;
   lastListingId: string | null;
-  /** The dealer of that listing when the number was freed (its index key in `freeByDealer`). */
+  /** The dealer of that listing when the number was freed (its index key in `freeByDealer` / `coolingByDealer`). */
   lastDealerId: string | null;
   /** When its last holding ended; -Infinity for a number never handed out. */
   lastUsedAt: number;
@@ -36,7 +36,9 @@ export interface TrackingNumber {
   /** The listing it serves while in state `listing`. */
   listingId: string | null;
   readonly byAge: Links<TrackingNumber>;
+  /** In `freeByListing` while available, in `coolingByListing` while cooling. */
   readonly byListing: Links<TrackingNumber>;
+  /** In `freeByDealer` while available, in `coolingByDealer` while cooling. */
   readonly byDealer: Links<TrackingNumber>;
   /** In the cooling list or the lock list (a number is never in both). */
   readonly due: Links<TrackingNumber>;
@@ -74,6 +76,10 @@ export interface TrafficStats {
   sessionsPerWindow: Map<number, number>;
   sessionsObserved: number;
   listingsObserved: number;
+  /** Window → Pool 1 holdings started in it (hand-outs): the turnover the cool-down reserve is sized on. */
+  handoutsPerWindow: Map<number, number>;
+  /** Window → hand-outs of a number still cooling (its cool-down cut short): the pool is short of numbers. */
+  reclaimsPerWindow: Map<number, number>;
 }
 
 export interface ProvisioningHistory {
@@ -100,6 +106,14 @@ export interface PoolState {
   /** Available numbers by the dealer whose listing they last served, least recently used first. */
   freeByDealer: Map<string, IntrusiveList<TrackingNumber>>;
   cooling: IntrusiveList<TrackingNumber>;
+  /**
+   * Cooling numbers by their last listing and by its dealer, longest rested
+   * first: when nothing has finished cooling, a display still gets a number
+   * (the cool-down is a target, not a gate), the one a late caller is least
+   * likely to be misrouted by.
+   */
+  coolingByListing: Map<string, IntrusiveList<TrackingNumber>>;
+  coolingByDealer: Map<string, IntrusiveList<TrackingNumber>>;
   lockExpiries: IntrusiveList<TrackingNumber>;
   sessionExpiries: IntrusiveList<Session>;
   counts: Record<NumberState, number>;
@@ -124,10 +138,18 @@ export function createPoolState(policy: PoolPolicy): PoolState {
     freeByListing: new Map(),
     freeByDealer: new Map(),
     cooling: new IntrusiveList((n) => n.due),
+    coolingByListing: new Map(),
+    coolingByDealer: new Map(),
     lockExpiries: new IntrusiveList((n) => n.due),
     sessionExpiries: new IntrusiveList((s) => s.expiry),
     counts: { available: 0, displayed: 0, locked: 0, cooling: 0, listing: 0, released: 0 },
-    traffic: { sessionsPerWindow: new Map(), sessionsObserved: 0, listingsObserved: 0 },
+    traffic: {
+      sessionsPerWindow: new Map(),
+      sessionsObserved: 0,
+      listingsObserved: 0,
+      handoutsPerWindow: new Map(),
+      reclaimsPerWindow: new Map(),
+    },
     provisioning: { recentPurchases: [], consecutiveFailures: 0 },
     listingNumbersToRelease: new Set(),
     lastEventAt: 0,

@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@callpool/clock';
 import { Metrics } from '@callpool/service-kit';
 import type { Counter } from 'prom-client';
-import { PoolEventOf } from '@callpool/pool-domain';
+import { PoolEventOf, wakesReplenisher } from '@callpool/pool-domain';
 import { PoolShard } from '../pool/pool-shard';
 import { Replenisher } from '../replenisher/replenisher';
 import { DisplayAnswer, DisplayNumberCommand, RecordPageViewCommand } from './commands';
@@ -23,11 +23,11 @@ export class DisplayNumberHandler implements ICommandHandler<DisplayNumberComman
   }
 
   async execute({ input }: DisplayNumberCommand): Promise<DisplayAnswer> {
-    const { events, committed } = this.shard.execute({ type: 'DisplayNumber', ...input }, this.clock.now().getTime());
+    const now = this.clock.now().getTime();
+    const { events, committed } = this.shard.execute({ type: 'DisplayNumber', ...input }, now);
     const shown = events[events.length - 1] as PoolEventOf<'NumberDisplayed'>;
-    if (shown.data.pool === 'overflow') this.replenisher.wake(input.listingId);
-    else if (shown.data.assignmentStarted && this.shard.state.counts.available < this.replenisher.wakeBelow)
-      this.replenisher.wake();
+    if (wakesReplenisher(shown.data, this.shard.state, now, this.shard.policy))
+      this.replenisher.wake(shown.data.pool === 'overflow' ? input.listingId : undefined);
     await committed;
     const { number, pool, attribution, expiresAt } = shown.data;
     this.displays.inc({ pool });

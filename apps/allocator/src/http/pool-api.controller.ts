@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, UseGuards } 
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@callpool/clock';
 import { parseInput } from '@callpool/service-kit';
-import { poolCounts, poolTarget } from '@callpool/pool-domain';
+import { poolCounts, poolSizing } from '@callpool/pool-domain';
 import {
   DisplayAnswer,
   DisplayNumberCommand,
@@ -60,11 +60,7 @@ export class PoolApiController {
 
   @Get('pool')
   pool() {
-    const now = this.clock.now().getTime();
-    return {
-      ...poolCounts(this.shard.state),
-      target: poolTarget(this.shard.state, now, this.shard.policy),
-      provisioning: this.replenisher.provisioning,
-    };
+    const { target, wanted } = poolSizing(this.shard.state, this.clock.now().getTime(), this.shard.policy);
+    return { ...poolCounts(this.shard.state), target, provisioning: this.replenisher.provisioning, wanted };
   }
 }

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@callpool/clock';
 import { Metrics } from '@callpool/service-kit';
 import type { Counter } from 'prom-client';
-import { lowWatermark, planReplenishment } from '@callpool/pool-domain';
+import { planReplenishment, SIZING_WINDOW_MS } from '@callpool/pool-domain';
 import { areaCodeOf, AvailableNumber, NumberWebhooks, TwilioNumbers, TwilioRequestError } from '@callpool/twilio';
 import { RecordProvisioningCommand } from '../commands/commands';
 import { AllocatorConfig } from '../config';
@@ -35,6 +35,7 @@ export class Replenisher {
   private searches: Promise<unknown> = Promise.resolve();
   private reconcileAfterTimeout = false;
   private stopped = false;
+  private capLoggedWindow = -1;
   private readonly webhooks: NumberWebhooks;
   private readonly purchases: Counter<string>;
   private readonly releases: Counter<string>;
@@ -60,13 +61,6 @@ export class Replenisher {
       ...(config.TWILIO_VOICE_FALLBACK_URL ? { voiceFallbackUrl: config.TWILIO_VOICE_FALLBACK_URL } : {}),
     };
   }
-
-  /**
-   * Free numbers below this should start purchases (the low watermark of the
-   * last round's target): displays that take the pool below it wake the
-   * replenisher at once instead of leaving it to the next interval.
-   */
-  wakeBelow = 1;
 
   /** Purchases under way (GET /v1/pool `provisioning`). */
   get provisioning(): number {
@@ -100,8 +94,9 @@ export class Replenisher {
         this.again = false;
         if (this.stopped || !this.shard.isReady()) return;
         if (this.reconcileAfterTimeout && this.backoff.ready()) await this.reconcile();
-        const plan = planReplenishment(this.shard.state, this.clock.now().getTime(), this.shard.policy, this.inFlight);
-        this.wakeBelow = lowWatermark(plan.target, this.shard.policy);
+        const now = this.clock.now().getTime();
+        const plan = planReplenishment(this.shard.state, now, this.shard.policy, this.inFlight);
+        this.sayWhenCapBinds(plan.wanted, now);
         const buy = this.backoff.ready() ? plan.buy : 0;
         if (buy > 0) void this.buy(buy, this.wantedAreaCodes.shift());
         for (const { number, reason } of plan.release) void this.release(number, reason);
@@ -240,6 +235,17 @@ export class Replenisher {
 
   private record(result: RecordProvisioningCommand['result']): Promise<boolean> {
     return this.commands.execute(new RecordProvisioningCommand(result));
+  }
+
+  /** POOL_MAX binds: say so, at most once per 10-minute window (the metric and GET /v1/pool say it always). */
+  private sayWhenCapBinds(wanted: number, now: number): void {
+    const window = Math.floor(now / SIZING_WINDOW_MS);
+    if (wanted <= 0 || window === this.capLoggedWindow) return;
+    this.capLoggedWindow = window;
+    this.log.warn(
+      `POOL_MAX (${this.shard.policy.poolMax}) binds: ${wanted} more numbers would let freed numbers rest ` +
+        `COOLDOWN_SECONDS before reuse; late calls are more often ambiguous until then`,
+    );
   }
 
   private rememberAreaCode(listingId: string): void {
