@@ -9,6 +9,7 @@ import { ServiceKitModule } from '@callpool/service-kit';
 import { CallLedger } from './calls/call-ledger';
 import { CallJournal } from './calls/call-journal';
 import { ATTRIBUTION_POLICY, ReceiveCallHandler } from './calls/receive-call.handler';
+import { ChooseListingHandler } from './calls/choose-listing.handler';
 import { RecordCallStatusHandler, RecordDialOutcomeHandler } from './calls/record-status.handlers';
 import type { CallIngestConfig } from './config';
 import { CallIngestLifecycle, CALL_INGEST_CONFIG } from './call-ingest.lifecycle';
@@ -92,6 +93,7 @@ export class CallIngestModule {
             mainLine: config.DIRECTORY_MAIN_LINE,
             windowSeconds: config.ATTRIBUTION_WINDOW_SECONDS,
             halfLifeSeconds: config.ATTRIBUTION_HALF_LIFE_SECONDS,
+            callerMenu: config.CALLER_MENU,
           },
         },
         {
@@ -100,11 +102,16 @@ export class CallIngestModule {
         },
         {
           provide: DIAL_SETTINGS,
-          useValue: { dialActionUrl: '/twilio/dial-status', timeoutSeconds: config.DIAL_TIMEOUT_SECONDS },
+          useValue: {
+            dialActionUrl: '/twilio/dial-status',
+            chooseUrl: `${config.PUBLIC_BASE_URL}/twilio/choose`,
+            timeoutSeconds: config.DIAL_TIMEOUT_SECONDS,
+          },
         },
         CallJournal,
         TwilioSignatureGuard,
         ReceiveCallHandler,
+        ChooseListingHandler,
         RecordCallStatusHandler,
         RecordDialOutcomeHandler,
         CallIngestLifecycle,

@@ -31,6 +31,14 @@ export const callIngestEnv = z.object({
   ATTRIBUTION_WINDOW_SECONDS: seconds(7 * 24 * 3600),
   /** The confidence of such a late call halves every this many seconds (1 day). */
   ATTRIBUTION_HALF_LIFE_SECONDS: seconds(24 * 3600),
+  /**
+   * v3: ask the caller (a one-key menu) when a number's recent holders name listings that ring different
+   * dealers; `off` takes the most likely candidate instead, so the gain can be measured.
+   */
+  CALLER_MENU: z
+    .enum(['on', 'off'], { message: 'must be on or off' })
+    .default('on')
+    .transform((value) => value === 'on'),
   /** How long the dealer's phone rings before the caller hears the apology (about five rings). */
   DIAL_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(25),
   CALL_INGEST_DATA_DIR: z.string().min(1).default('.data/call-ingest'),

@@ -15,6 +15,10 @@ export const ListingRegistered = z.object({
   dealerId: Id,
   forwardTo: E164,
   tier: Tier,
+  /** v3: what a caller hears in the caller menu ("2019 Honda Civic"). */
+  title: z.string().min(1).max(120).optional(),
+  /** v3: the dealer's name, spoken when the listing has no title. */
+  dealerName: z.string().min(1).max(120).optional(),
 });
 
 /**

@@ -24,6 +24,7 @@ export function eventKey(event: CallpoolEvent): string {
     case 'NumberProvisioningFailed':
       return 'provisioning';
     case 'CallReceived':
+    case 'CallResolved':
     case 'CallCompleted':
     case 'DealerDialEnded':
       return event.data.callSid;

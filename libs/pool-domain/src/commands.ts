@@ -25,6 +25,8 @@ export interface RegisterListing {
   dealerId: string;
   forwardTo: string;
   tier: Tier;
+  title?: string;
+  dealerName?: string;
 }
 
 export interface SellListing {

@@ -7,8 +7,11 @@ import { PoolState } from './state';
 
 /** Registers or updates a listing; a standard-tier one gets its listing-level number when a free one exists. */
 export function decideRegisterListing(cmd: RegisterListing, state: PoolState, now: number): PoolEvent[] {
-  const { listingId, dealerId, forwardTo, tier } = cmd;
-  const events: PoolEvent[] = [poolEvent('ListingRegistered', { listingId, dealerId, forwardTo, tier }, now)];
+  const { listingId, dealerId, forwardTo, tier, title, dealerName } = cmd;
+  const spoken = { ...(title ? { title } : {}), ...(dealerName ? { dealerName } : {}) };
+  const events: PoolEvent[] = [
+    poolEvent('ListingRegistered', { listingId, dealerId, forwardTo, tier, ...spoken }, now),
+  ];
   const existing = state.listings.get(listingId);
   if (tier === 'standard' && !existing?.number && !existing?.sold) {
     const free = pickFreeNumber(state, listingId, null);

@@ -1,13 +1,17 @@
 import { PoolEvent, PoolEventOf } from './events';
+import { NumberChange, numberChanges } from './lifecycle';
 import { detachNumber, holdNumber, makeAvailable, setNumberState, startCooling } from './number-moves';
 import { endSession, mergeContext, touchSession } from './session-activity';
-import { holderKey, newTrackingNumber, PoolState } from './state';
+import { holderKey, newTrackingNumber, PoolState, TrackingNumber } from './state';
 import { countHandOut } from './turnover';
 
 /**
- * The only mutator of PoolState (in place, for speed; see state.ts). Every
- * handler tolerates an event that no longer applies (a number already moved
- * on), so replays and redeliveries fold to the same state.
+ * The only mutator of PoolState (in place, for speed; see state.ts). What an
+ * event does to a number is the shared lifecycle's (`numberChanges`, also
+ * folded by call-ingest and the projector); this applies it to the pool's
+ * indexes, and keeps sessions, listings and traffic. Every handler tolerates
+ * an event that no longer applies, so replays and redeliveries fold to the
+ * same state.
  */
 export function evolve(state: PoolState, event: PoolEvent): PoolState {
   const at = Date.parse(event.occurredAt);
@@ -15,24 +19,14 @@ export function evolve(state: PoolState, event: PoolEvent): PoolState {
   switch (event.type) {
     case 'ListingRegistered':
       return registered(state, event);
-    case 'ListingNumberAssigned':
-      return listingNumberAssigned(state, event);
     case 'ListingSold':
       return sold(state, event);
-    case 'NumberProvisioned':
-      return provisioned(state, event, at);
     case 'NumberDisplayed':
       return displayed(state, event, at);
     case 'SessionExpired':
-      return sessionExpired(state, event, at);
-    case 'NumberCooledDown':
-      return cooledDown(state, event);
-    case 'NumberLocked':
-      return locked(state, event);
-    case 'NumberUnlocked':
-      return unlocked(state, event, at);
-    case 'NumberReleased':
-      return released(state, event);
+      applyNumberChanges(state, event, at);
+      endSession(state, event.data.sessionId, Date.parse(event.data.lastSeenAt));
+      return state;
     case 'NumberProvisioningFailed':
       state.provisioning.consecutiveFailures++;
       return state;
@@ -41,6 +35,13 @@ export function evolve(state: PoolState, event: PoolEvent): PoolState {
       if (event.data.listingId) session.viewed.add(event.data.listingId);
       return state;
     }
+    case 'NumberProvisioned':
+    case 'ListingNumberAssigned':
+    case 'NumberCooledDown':
+    case 'NumberLocked':
+    case 'NumberUnlocked':
+    case 'NumberReleased':
+      return applyNumberChanges(state, event, at);
     default: {
       const exhaustive: never = event;
       return exhaustive;
@@ -49,21 +50,15 @@ export function evolve(state: PoolState, event: PoolEvent): PoolState {
 }
 
 function registered(state: PoolState, { data }: PoolEventOf<'ListingRegistered'>): PoolState {
-  const listing = state.listings.get(data.listingId);
-  if (listing) Object.assign(listing, { dealerId: data.dealerId, forwardTo: data.forwardTo, tier: data.tier });
-  else state.listings.set(data.listingId, { ...data, number: null, sold: false, locks: new Set() });
-  return state;
-}
-
-function listingNumberAssigned(state: PoolState, { data }: PoolEventOf<'ListingNumberAssigned'>): PoolState {
-  const n = state.numbers.get(data.number);
-  const listing = state.listings.get(data.listingId);
-  if (!n || !listing) return state;
-  detachNumber(state, n);
-  n.holder = null;
-  n.listingId = data.listingId;
-  setNumberState(state, n, 'listing');
-  listing.number = data.number;
+  const { listingId, dealerId, forwardTo, tier, title, dealerName } = data;
+  const listing = state.listings.get(listingId);
+  // PUT replaces the listing: a title left out is no title.
+  if (listing) Object.assign(listing, { dealerId, forwardTo, tier, title, dealerName });
+  else
+    state.listings.set(listingId, {
+      ...{ listingId, dealerId, forwardTo, tier, title, dealerName },
+      ...{ number: null, sold: false, locks: new Set<string>() },
+    });
   return state;
 }
 
@@ -75,10 +70,44 @@ function sold(state: PoolState, { data }: PoolEventOf<'ListingSold'>): PoolState
   return state;
 }
 
-function provisioned(state: PoolState, { data }: PoolEventOf<'NumberProvisioned'>, at: number): PoolState {
-  const known = state.numbers.get(data.number);
-  if (known && known.state !== 'released') return state;
-  if (known) state.counts.released--;
+function displayed(state: PoolState, event: PoolEventOf<'NumberDisplayed'>, at: number): PoolState {
+  const { data } = event;
+  const session = touchSession(state, data.sessionId, data.visitorId, at);
+  mergeContext(session, data.context);
+  session.viewed.add(data.listingId);
+  if (data.pool === 'session' || data.pool === 'overflow') session.wanted.add(data.listingId);
+  return applyNumberChanges(state, event, at);
+}
+
+function applyNumberChanges(state: PoolState, event: PoolEvent, at: number): PoolState {
+  for (const change of numberChanges(event, (number) => state.numbers.get(number)))
+    applyChange(state, change, event, at);
+  return state;
+}
+
+function applyChange(state: PoolState, change: NumberChange, event: PoolEvent, at: number): void {
+  const n = state.numbers.get(change.number);
+  if (change.to === 'available' && event.type === 'NumberProvisioned') return provisioned(state, event, at);
+  if (!n) return;
+  switch (change.to) {
+    case 'available':
+      return makeAvailable(state, n);
+    case 'displayed':
+      return heldInSession(state, n, change, event);
+    case 'cooling':
+      if (change.from === 'locked') endLock(state, n);
+      return startCooling(state, n, change.coolingUntil ?? at, at);
+    case 'locked':
+      return lockedOrExtended(state, n, change, event);
+    case 'listing':
+      return servesListing(state, n, change.listingId ?? '');
+    case 'released':
+      return released(state, n);
+  }
+}
+
+function provisioned(state: PoolState, { data }: PoolEventOf<'NumberProvisioned'>, at: number): void {
+  if (state.numbers.get(data.number)?.state === 'released') state.counts.released--;
   const n = newTrackingNumber(data.number, data.sid, data.areaCode, data.renewsAt ? Date.parse(data.renewsAt) : null);
   state.numbers.set(data.number, n);
   state.counts.available++;
@@ -87,69 +116,53 @@ function provisioned(state: PoolState, { data }: PoolEventOf<'NumberProvisioned'
   purchases.push(at);
   while (purchases.length > 0 && purchases[0] < at - 60 * 60_000) purchases.shift();
   state.provisioning.consecutiveFailures = 0;
-  return state;
 }
 
-function displayed(state: PoolState, { data }: PoolEventOf<'NumberDisplayed'>, at: number): PoolState {
-  const session = touchSession(state, data.sessionId, data.visitorId, at);
-  mergeContext(session, data.context);
-  session.viewed.add(data.listingId);
-  if (data.pool === 'session' || data.pool === 'overflow') session.wanted.add(data.listingId);
-  if (data.pool !== 'session' || !data.assignmentStarted) return state;
-  const n = state.numbers.get(data.number);
-  if (!n || n.state === 'released' || n.state === 'listing' || n.state === 'locked') return state;
+function heldInSession(state: PoolState, n: TrackingNumber, change: NumberChange, event: PoolEvent): void {
+  const holder = change.holder!;
   holdNumber(
     state,
     n,
-    { visitorId: data.visitorId, sessionId: data.sessionId, listingId: data.listingId },
+    { visitorId: holder.visitorId, sessionId: holder.sessionId, listingId: holder.listingId },
     'displayed',
   );
-  session.holdings.set(data.listingId, data.number);
-  countHandOut(state, at, data.reclaimed === true);
-  return state;
+  if (holder.sessionId) state.sessions.get(holder.sessionId)?.holdings.set(holder.listingId, n.number);
+  const reclaimed = event.type === 'NumberDisplayed' && event.data.reclaimed === true;
+  countHandOut(state, Date.parse(change.at), reclaimed);
 }
 
-function sessionExpired(state: PoolState, { data }: PoolEventOf<'SessionExpired'>, at: number): PoolState {
-  for (const cooling of data.numbersCooling) {
-    const n = state.numbers.get(cooling.number);
-    if (n?.state === 'displayed') startCooling(state, n, Date.parse(cooling.coolingUntil), at);
-  }
-  endSession(state, data.sessionId, Date.parse(data.lastSeenAt));
-  return state;
-}
-
-function cooledDown(state: PoolState, { data }: PoolEventOf<'NumberCooledDown'>): PoolState {
-  const n = state.numbers.get(data.number);
-  if (n?.state === 'cooling') makeAvailable(state, n);
-  return state;
-}
-
-function locked(state: PoolState, { data }: PoolEventOf<'NumberLocked'>): PoolState {
-  const n = state.numbers.get(data.number);
-  if (!n || n.state === 'released' || n.state === 'listing') return state;
-  const key = holderKey(data.visitorId, data.listingId);
-  if (n.state !== 'locked' || state.locks.get(key) !== n.number) {
+function lockedOrExtended(state: PoolState, n: TrackingNumber, change: NumberChange, event: PoolEvent): void {
+  const holder = change.holder!;
+  if (change.started === 2) {
     if (n.state === 'locked') endLock(state, n);
-    holdNumber(state, n, { visitorId: data.visitorId, sessionId: data.sessionId, listingId: data.listingId }, 'locked');
-    state.locks.set(key, n.number);
-    state.listings.get(data.listingId)?.locks.add(n.number);
-  }
-  n.lockedUntil = Math.max(n.lockedUntil, Date.parse(data.lockedUntil));
-  n.lastCallSid = data.callSid;
+    holdNumber(
+      state,
+      n,
+      { visitorId: holder.visitorId, sessionId: holder.sessionId, listingId: holder.listingId },
+      'locked',
+    );
+    state.locks.set(holderKey(holder.visitorId, holder.listingId), n.number);
+    state.listings.get(holder.listingId)?.locks.add(n.number);
+  } else if (n.holder) n.holder.sessionId = holder.sessionId; // shown again in a newer session
+  if (event.type !== 'NumberLocked' || change.lockedUntil === undefined) return;
+  n.lockedUntil = Math.max(n.lockedUntil, Date.parse(change.lockedUntil));
+  n.lastCallSid = event.data.callSid;
   state.lockExpiries.remove(n);
   state.lockExpiries.insertSorted(n, (x) => x.lockedUntil);
-  return state;
 }
 
-function unlocked(state: PoolState, { data }: PoolEventOf<'NumberUnlocked'>, at: number): PoolState {
-  const n = state.numbers.get(data.number);
-  if (n?.state !== 'locked') return state;
-  endLock(state, n);
-  startCooling(state, n, Date.parse(data.coolingUntil), at);
-  return state;
+function servesListing(state: PoolState, n: TrackingNumber, listingId: string): void {
+  const listing = state.listings.get(listingId);
+  if (!listing) return;
+  if (n.state === 'locked') endLock(state, n);
+  detachNumber(state, n);
+  n.holder = null;
+  n.listingId = listingId;
+  setNumberState(state, n, 'listing');
+  listing.number = n.number;
 }
 
-function endLock(state: PoolState, n: import('./state').TrackingNumber): void {
+function endLock(state: PoolState, n: TrackingNumber): void {
   state.lockExpiries.remove(n);
   if (!n.holder) return;
   const key = holderKey(n.holder.visitorId, n.holder.listingId);
@@ -158,9 +171,7 @@ function endLock(state: PoolState, n: import('./state').TrackingNumber): void {
   n.lockedUntil = 0;
 }
 
-function released(state: PoolState, { data }: PoolEventOf<'NumberReleased'>): PoolState {
-  const n = state.numbers.get(data.number);
-  if (!n || n.state === 'released') return state;
+function released(state: PoolState, n: TrackingNumber): void {
   if (n.state === 'locked') endLock(state, n);
   detachNumber(state, n);
   if (n.listingId) {
@@ -171,5 +182,4 @@ function released(state: PoolState, { data }: PoolEventOf<'NumberReleased'>): Po
   state.listingNumbersToRelease.delete(n.number);
   n.holder = null;
   setNumberState(state, n, 'released');
-  return state;
 }

@@ -7,3 +7,4 @@ export * from './decide';
 export * from './evolve';
 export * from './sizing';
 export { addMonths, nextRenewal } from './decide-provisioning';
+export * from './lifecycle';

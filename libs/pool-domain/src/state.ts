@@ -65,6 +65,9 @@ export interface Listing {
   dealerId: string;
   forwardTo: string;
   tier: Tier;
+  /** What a caller hears in the caller menu (v3), if the directory gave it. */
+  title?: string;
+  dealerName?: string;
   number: string | null;
   sold: boolean;
   /** Numbers locked (Pool 2) on this listing. */

@@ -16,6 +16,8 @@ export interface ListingView {
   dealerId: string;
   forwardTo: string;
   tier: 'premium' | 'standard';
+  title?: string;
+  dealerName?: string;
   number: string | null;
   sold: boolean;
 }
@@ -35,9 +37,7 @@ export class RecordPageViewCommand extends Command<void> {
 }
 
 export class RegisterListingCommand extends Command<ListingView> {
-  constructor(
-    readonly input: { listingId: string; dealerId: string; forwardTo: string; tier: 'premium' | 'standard' },
-  ) {
+  constructor(readonly input: Omit<ListingView, 'number' | 'sold'>) {
     super();
   }
 }

@@ -15,8 +15,17 @@ export class RegisterListingHandler implements ICommandHandler<RegisterListingCo
     await this.shard.execute({ type: 'RegisterListing', ...input }, this.clock.now().getTime()).committed;
     const listing = this.shard.state.listings.get(input.listingId);
     if (!listing) throw new Error(`listing ${input.listingId} was registered but is not in the pool`);
-    const { listingId, dealerId, forwardTo, tier, number, sold } = listing;
-    return { listingId, dealerId, forwardTo, tier, number, sold };
+    const { listingId, dealerId, forwardTo, tier, title, dealerName, number, sold } = listing;
+    return {
+      listingId,
+      dealerId,
+      forwardTo,
+      tier,
+      ...(title ? { title } : {}),
+      ...(dealerName ? { dealerName } : {}),
+      number,
+      sold,
+    };
   }
 }
 

@@ -11,6 +11,13 @@ export const DisplayRequest = z.object({
 
 export const PageViewRequest = WebEvents.PageViewed;
 
-export const ListingRequest = z.object({ dealerId: Id, forwardTo: E164, tier: Tier });
+/** `title` and `dealerName` (v3) are what a caller hears in the caller menu. */
+export const ListingRequest = z.object({
+  dealerId: Id,
+  forwardTo: E164,
+  tier: Tier,
+  title: z.string().trim().min(1).max(120).optional(),
+  dealerName: z.string().trim().min(1).max(120).optional(),
+});
 
 export const ListingIdParam = z.object({ listingId: Id });

@@ -1,11 +1,12 @@
 import type { Kafka } from 'kafkajs';
 import { CommandBus } from '@nestjs/cqrs';
+import type { CallpoolEvent, EventData } from '@callpool/contracts';
 import { EventConsumer, ConsumedBatch } from '@callpool/kafka';
 import { RecordCallCommand } from '../commands/commands';
 import { PoolShard } from '../pool/pool-shard';
 
 /**
- * callpool.calls → RecordCall, consume-transform-produce: the consumer
+ * callpool.calls → RecordCall (a call, or the caller menu's outcome), consume-transform-produce: the consumer
  * group's offsets are committed in the same transaction as the NumberLocked
  * events they caused, so across restarts each call is applied once. Within a
  * process, event ids already seen are skipped too (call-ingest may publish a
@@ -50,9 +51,10 @@ export class CallsFeed {
     for (const message of batch.messages) {
       if (!message.decoded.ok) continue;
       const event = message.decoded.event;
-      if (event.type !== 'CallReceived' || this.seen.has(event.id)) continue;
+      const call = callToLock(event);
+      if (!call || this.seen.has(event.id)) continue;
       this.remember(event.id);
-      commits.push(this.commands.execute(new RecordCallCommand(event.data, event.id)));
+      commits.push(this.commands.execute(new RecordCallCommand(call, event.id)));
     }
     const last = batch.messages[batch.messages.length - 1].offset;
     // Same tick as the commands above, so in the same group-commit transaction.
@@ -71,4 +73,16 @@ export class CallsFeed {
     this.seen.add(id);
     if (this.seen.size > 100_000) this.seen.delete(this.seen.values().next().value as string);
   }
+}
+
+/**
+ * The call a number is locked for: a CallReceived settled when it was answered,
+ * or the caller menu's outcome (CallResolved). A call answered with the menu
+ * locks nothing until the caller has said which listing they meant.
+ */
+function callToLock(event: CallpoolEvent): EventData<'CallReceived'> | null {
+  if (event.type === 'CallReceived') return event.data.menu ? null : event.data;
+  if (event.type !== 'CallResolved') return null;
+  const { resolvedBy: _resolvedBy, digit: _digit, candidates: _candidates, caller, ...settled } = event.data;
+  return { ...settled, caller: caller ?? '', holderState: 'unknown' };
 }

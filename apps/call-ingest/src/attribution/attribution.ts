@@ -1,16 +1,27 @@
-import type { Attribution } from '@callpool/contracts';
-import type { Holder, HolderView, TrackedNumber } from './holder-view';
+import type { Attribution, EventData } from '@callpool/contracts';
+import {
+  CallCandidate,
+  callCandidates,
+  CandidatePolicy,
+  isAmbiguous,
+  lateCallConfidence,
+  menuOptions,
+  recognisedCaller,
+} from '@callpool/pool-domain';
+import { HolderView, listingOfNumber, visitorsOfCaller } from './holder-view';
 
-export interface AttributionPolicy {
+export { lateCallConfidence };
+
+export interface AttributionPolicy extends CandidatePolicy {
   /** Rings when no listing is known for the number. */
   mainLine: string;
-  /** A call later than this after the holding ended is no longer put down to the holder. */
-  windowSeconds: number;
-  /** The confidence of a late call halves every this many seconds. */
-  halfLifeSeconds: number;
+  /** Ask the caller when the candidates ring different dealers (CALLER_MENU). */
+  callerMenu?: boolean;
 }
 
-export type HolderStateSeen = 'displayed' | 'locked' | 'cooling' | 'available' | 'listing' | 'unknown';
+export type HolderStateSeen = EventData<'CallReceived'>['holderState'];
+export type ResolvedBy = NonNullable<EventData<'CallReceived'>['resolvedBy']>;
+export type MenuOption = NonNullable<EventData<'CallReceived'>['menu']>[number];
 
 export interface CallAttribution {
   attribution: Attribution;
@@ -22,73 +33,95 @@ export interface CallAttribution {
   dealerId: string | null;
   /** The phone the call is dialled through to. */
   routedTo: string;
+  resolvedBy: ResolvedBy;
+  candidates: number;
+  /** Set when the caller is asked: the options, most likely first (the attribution above is the first). */
+  menu?: MenuOption[];
 }
 
 /**
- * Confidence by case (docs in apps/call-ingest/README.md):
- * - on screen right now: certain;
- * - Pool 2: shown only to the visitor who called it, but a saved number can be
- *   passed on (a partner calls back), hence just under certain;
- * - freed: starts a little under the locked case (no longer on anyone's screen)
- *   and halves every half-life; past the window nobody is credited.
+ * Who a call on `trackingNumber` at `now` is put down to, and which phone
+ * rings (DESIGN.md, attribution rules): a listing-level number → its listing;
+ * one candidate → that one; several that ring different dealers → a caller
+ * recognised by caller ID is that visitor, else the caller is asked (when the
+ * menu is on) or the most likely candidate is taken; none → nobody credited,
+ * ringing the last holder's listing if any, else the directory's main line.
  */
-export const DISPLAYED_CONFIDENCE = 1;
-export const LOCKED_CONFIDENCE = 0.95;
-export const RELEASED_START_CONFIDENCE = 0.9;
-
-export function lateCallConfidence(secondsSinceEnd: number, policy: AttributionPolicy): number {
-  if (secondsSinceEnd > policy.windowSeconds) return 0;
-  const elapsed = Math.max(0, secondsSinceEnd);
-  return round(RELEASED_START_CONFIDENCE * Math.pow(0.5, elapsed / policy.halfLifeSeconds));
-}
-
-/** Who a call on `trackingNumber` at `now` is put down to, and which phone rings. */
 export function attributeCall(
   view: HolderView,
   trackingNumber: string,
   now: Date,
   policy: AttributionPolicy,
+  caller = '',
 ): CallAttribution {
-  const listingId = view.listingNumbers.get(trackingNumber);
-  if (listingId !== undefined) return listingLevel(view, listingId, policy);
-  const tracked = view.numbers.get(trackingNumber);
-  if (!tracked) return unattributed(view, null, 'unknown', policy);
-  if (tracked.holder && (tracked.status === 'displayed' || tracked.status === 'locked')) {
-    const confidence = tracked.status === 'displayed' ? DISPLAYED_CONFIDENCE : LOCKED_CONFIDENCE;
-    return toVisitor(view, tracked.holder, confidence, tracked.status, policy);
-  }
-  return lateCall(view, tracked, now, policy);
+  const listingId = listingOfNumber(view, trackingNumber);
+  if (listingId !== null) return listingLevel(view, listingId, policy);
+  const record = view.numbers.get(trackingNumber);
+  const holderState = seenState(record?.state);
+  const candidates = callCandidates(record, now.getTime(), policy);
+  if (candidates.length === 0) return unattributed(view, record?.past[0]?.listingId ?? null, holderState, policy);
+  const forwardToOf = (id: string) => view.listings.get(id)?.forwardTo;
+  const ambiguous = isAmbiguous(candidates, forwardToOf);
+  const top = candidates[0];
+  const settled = (c: CallCandidate, resolvedBy: ResolvedBy) =>
+    toVisitor(view, c, holderState, policy, resolvedBy, candidates.length);
+  if (!ambiguous) return settled(top, top.basis);
+  const known = recognisedCaller(candidates, visitorsOfCaller(view, caller));
+  if (known) return settled(known, 'caller_id');
+  if (!policy.callerMenu) return settled(top, top.basis);
+  const menu = menuOptions(candidates).map((c, i) => menuOption(view, c, i, policy));
+  return { ...settled(menuOptions(candidates)[0], 'no_input'), menu };
 }
 
-function lateCall(view: HolderView, tracked: TrackedNumber, now: Date, policy: AttributionPolicy): CallAttribution {
-  // A number given back to Twilio is not ours any more: nobody is credited, but its last dealer still rings.
-  const state: HolderStateSeen =
-    tracked.status === 'cooling' ? 'cooling' : tracked.status === 'available' ? 'available' : 'unknown';
-  const last = tracked.lastHolder;
-  if (!last) return unattributed(view, null, state, policy);
-  if (tracked.status === 'released') return unattributed(view, last, state, policy);
-  const confidence = lateCallConfidence((now.getTime() - Date.parse(last.endedAt)) / 1000, policy);
-  if (confidence === 0) return unattributed(view, last, state, policy);
-  return toVisitor(view, last, confidence, state, policy);
+/** The attribution a menu choice (or its absence) settles on. */
+export function chosen(
+  answered: CallAttribution,
+  digit: string | undefined,
+): { option: MenuOption; resolvedBy: 'caller_choice' | 'no_input' } | null {
+  const menu = answered.menu;
+  if (!menu || menu.length === 0) return null;
+  const pressed = digit === undefined ? undefined : menu.find((option) => option.digit === digit);
+  return pressed ? { option: pressed, resolvedBy: 'caller_choice' } : { option: menu[0], resolvedBy: 'no_input' };
+}
+
+function menuOption(view: HolderView, c: CallCandidate, index: number, policy: AttributionPolicy): MenuOption {
+  return {
+    digit: String(index + 1),
+    visitorId: c.visitorId,
+    sessionId: c.sessionId,
+    listingId: c.listingId,
+    dealerId: c.dealerId ?? view.listings.get(c.listingId)?.dealerId ?? null,
+    confidence: c.confidence,
+    routedTo: view.listings.get(c.listingId)?.forwardTo ?? policy.mainLine,
+  };
+}
+
+function seenState(state: string | undefined): HolderStateSeen {
+  return state === 'displayed' || state === 'locked' || state === 'cooling' || state === 'available'
+    ? state
+    : 'unknown';
 }
 
 function toVisitor(
   view: HolderView,
-  holder: Holder,
-  confidence: number,
+  c: CallCandidate,
   holderState: HolderStateSeen,
   policy: AttributionPolicy,
+  resolvedBy: ResolvedBy,
+  candidates: number,
 ): CallAttribution {
-  const listing = view.listings.get(holder.listingId);
+  const listing = view.listings.get(c.listingId);
   return {
     attribution: 'visitor',
-    confidence,
+    confidence: c.confidence,
     holderState,
-    visitorId: holder.visitorId,
-    sessionId: holder.sessionId,
-    listingId: holder.listingId,
-    dealerId: holder.dealerId ?? listing?.dealerId ?? null,
+    visitorId: c.visitorId,
+    sessionId: c.sessionId,
+    listingId: c.listingId,
+    dealerId: c.dealerId ?? listing?.dealerId ?? null,
     routedTo: listing?.forwardTo ?? policy.mainLine,
+    resolvedBy,
+    candidates,
   };
 }
 
@@ -103,29 +136,29 @@ function listingLevel(view: HolderView, listingId: string, policy: AttributionPo
     listingId,
     dealerId: listing?.dealerId ?? null,
     routedTo: listing?.forwardTo ?? policy.mainLine,
+    resolvedBy: 'holder',
+    candidates: 0,
   };
 }
 
 /** Nobody credited; the last holder's dealer still rings (a late caller most likely wants them). */
 function unattributed(
   view: HolderView,
-  last: Holder | null,
+  lastListingId: string | null,
   holderState: HolderStateSeen,
   policy: AttributionPolicy,
 ): CallAttribution {
-  const listing = last ? view.listings.get(last.listingId) : undefined;
+  const listing = lastListingId ? view.listings.get(lastListingId) : undefined;
   return {
     attribution: 'none',
     confidence: 0,
     holderState,
     visitorId: null,
     sessionId: null,
-    listingId: listing ? last!.listingId : null,
+    listingId: listing ? lastListingId : null,
     dealerId: listing?.dealerId ?? null,
     routedTo: listing?.forwardTo ?? policy.mainLine,
+    resolvedBy: 'none',
+    candidates: 0,
   };
-}
-
-function round(value: number): number {
-  return Math.round(value * 10000) / 10000;
 }

@@ -70,6 +70,8 @@ describe('attributeCall', () => {
       listingId: 'L-1',
       dealerId: 'D-1',
       routedTo: '+15557654321',
+      resolvedBy: 'holder',
+      candidates: 1,
     });
   });
 
@@ -126,6 +128,8 @@ describe('attributeCall', () => {
     expect(attributeCall(view, '+15550000001', at(600 + 7 * 86400 + 1), policy)).toEqual({
       attribution: 'none',
       confidence: 0,
+      resolvedBy: 'none',
+      candidates: 0,
       holderState: 'cooling',
       visitorId: null,
       sessionId: null,
@@ -139,6 +143,8 @@ describe('attributeCall', () => {
     expect(attributeCall(given(listing, provisioned, displayed), '+15559999999', at(0), policy)).toEqual({
       attribution: 'none',
       confidence: 0,
+      resolvedBy: 'none',
+      candidates: 0,
       holderState: 'unknown',
       visitorId: null,
       sessionId: null,
@@ -164,7 +170,8 @@ describe('attributeCall', () => {
       tier: 'standard',
     });
     const assigned = event('ListingNumberAssigned', { listingId: 'L-2', dealerId: 'D-2', number: '+15550000099' });
-    expect(attributeCall(given(standard, assigned), '+15550000099', at(0), policy)).toEqual({
+    const bought = event('NumberProvisioned', { number: '+15550000099', sid: 'PN99' });
+    expect(attributeCall(given(standard, bought, assigned), '+15550000099', at(0), policy)).toEqual({
       attribution: 'listing',
       confidence: 1,
       holderState: 'listing',
@@ -173,6 +180,8 @@ describe('attributeCall', () => {
       listingId: 'L-2',
       dealerId: 'D-2',
       routedTo: '+15557650002',
+      resolvedBy: 'holder',
+      candidates: 0,
     });
   });
 
@@ -218,13 +227,15 @@ describe('attributeCall', () => {
     expect(attributeCall(view, '+15550000001', at(4001), policy)).toMatchObject({
       attribution: 'none',
       confidence: 0,
+      resolvedBy: 'none',
+      candidates: 0,
       routedTo: '+15557654321',
     });
   });
 
   it('keeps a lock when the session that displayed the number expires afterwards', () => {
     const view = given(listing, provisioned, displayed, locked, expired);
-    expect(view.numbers.get('+15550000001')?.status).toBe('locked');
+    expect(view.numbers.get('+15550000001')?.state).toBe('locked');
   });
 
   it('moves an unlocked number to cooling with the lock holder as last holder', () => {

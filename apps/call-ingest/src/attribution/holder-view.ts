@@ -1,155 +1,88 @@
+import { createHash } from 'node:crypto';
 import type { CallpoolEvent, Tier } from '@callpool/contracts';
+import { applyNumberChange, isPoolEvent, numberChanges, NumberRecord } from '@callpool/pool-domain';
 
 /**
- * call-ingest's own fold of `callpool.allocations`: who holds (or last held)
- * each tracking number, and where each listing's calls go. Pure: no clock, no
- * I/O; the same events always give the same view, so a snapshot of it is as
- * good as a replay.
+ * call-ingest's own fold of `callpool.allocations` (and of its calls): each
+ * number's state, holder and recent past holders, by the lifecycle every
+ * service shares (libs/pool-domain); where each listing's calls go and what a
+ * caller hears for it; and which visitors each caller was put down to before.
+ * Pure: no clock, no I/O; the same events always give the same view, so a
+ * snapshot of it is as good as a replay.
  */
-export interface Holder {
-  visitorId: string;
-  sessionId: string | null;
-  listingId: string;
-  dealerId: string | null;
-}
-
-export type NumberStatus = 'available' | 'displayed' | 'locked' | 'cooling' | 'released';
-
-export interface TrackedNumber {
-  status: NumberStatus;
-  /** Set while displayed or locked. */
-  holder: Holder | null;
-  /** The holder before the current stretch ended, and when it ended: late callers are put down to them. */
-  lastHolder: (Holder & { endedAt: string }) | null;
-}
-
 export interface ListingRoute {
   dealerId: string;
   forwardTo: string;
   tier: Tier;
   sold: boolean;
+  title?: string;
+  dealerName?: string;
 }
 
 export interface HolderView {
-  numbers: Map<string, TrackedNumber>;
+  numbers: Map<string, NumberRecord>;
   listings: Map<string, ListingRoute>;
-  /** Standard-tier listing-level numbers → their listing. */
-  listingNumbers: Map<string, string>;
-  /** Newest event time folded in: a manual clock never starts behind it. */
+  /** Caller key (a hash: caller numbers are personal data) → visitors their calls were put down to, newest first. */
+  callers: Map<string, string[]>;
+  /** Newest allocation event time folded in: a manual clock never starts behind it. */
   newestEventAt: string | null;
 }
 
+/** A caller recognised this many times over keeps the newest visitors only. */
+const VISITORS_PER_CALLER = 5;
+
 export function emptyView(): HolderView {
-  return { numbers: new Map(), listings: new Map(), listingNumbers: new Map(), newestEventAt: null };
+  return { numbers: new Map(), listings: new Map(), callers: new Map(), newestEventAt: null };
 }
 
 /** Folds one event in, mutating the view (it is large and only ever owned by one feed). */
 export function applyEvent(view: HolderView, event: CallpoolEvent): void {
+  if (event.type === 'CallReceived' || event.type === 'CallResolved') return rememberCaller(view, event);
+  if (!isPoolEvent(event)) return;
   if (!view.newestEventAt || event.occurredAt > view.newestEventAt) view.newestEventAt = event.occurredAt;
-  switch (event.type) {
-    case 'ListingRegistered': {
-      const sold = view.listings.get(event.data.listingId)?.sold ?? false;
-      const { dealerId, forwardTo, tier } = event.data;
-      view.listings.set(event.data.listingId, { dealerId, forwardTo, tier, sold });
-      return;
-    }
-    case 'ListingNumberAssigned':
-      view.listingNumbers.set(event.data.number, event.data.listingId);
-      return;
-    case 'ListingSold': {
-      const listing = view.listings.get(event.data.listingId);
-      if (listing) listing.sold = true;
-      return;
-    }
-    case 'NumberProvisioned':
-      // A number bought back after a release starts afresh: no longer a sold listing's listing-level number.
-      view.listingNumbers.delete(event.data.number);
-      track(view, event.data.number).status = 'available';
-      return;
-    case 'NumberDisplayed':
-      return applyDisplay(view, event.data);
-    case 'SessionExpired':
-      for (const cooling of event.data.numbersCooling)
-        endHolding(
-          view,
-          cooling.number,
-          'cooling',
-          event.occurredAt,
-          (t) => t.status === 'displayed' && t.holder?.sessionId === event.data.sessionId,
-        );
-      return;
-    case 'NumberCooledDown':
-      setStatusKeepingHolders(view, event.data.number, 'available');
-      return;
-    case 'NumberLocked': {
-      const { number, visitorId, sessionId, listingId, dealerId } = event.data;
-      const tracked = track(view, number);
-      tracked.status = 'locked';
-      tracked.holder = { visitorId, sessionId, listingId, dealerId };
-      return;
-    }
-    case 'NumberUnlocked':
-      endHolding(view, event.data.number, 'cooling', event.occurredAt, () => true);
-      return;
-    case 'NumberReleased':
-      view.listingNumbers.delete(event.data.number);
-      endHolding(view, event.data.number, 'released', event.occurredAt, () => true);
-      return;
-    case 'NumberProvisioningFailed':
-    case 'CallReceived':
-    case 'CallCompleted':
-    case 'DealerDialEnded':
-    case 'PageViewed':
-      return;
-    default: {
-      const exhaustive: never = event;
-      return exhaustive;
-    }
+  if (event.type === 'ListingRegistered') {
+    const sold = view.listings.get(event.data.listingId)?.sold ?? false;
+    const { dealerId, forwardTo, tier, title, dealerName } = event.data;
+    view.listings.set(event.data.listingId, { dealerId, forwardTo, tier, sold, title, dealerName });
+    return;
   }
+  if (event.type === 'ListingSold') {
+    const listing = view.listings.get(event.data.listingId);
+    if (listing) listing.sold = true;
+    return;
+  }
+  for (const change of numberChanges(event, (number) => view.numbers.get(number)))
+    view.numbers.set(change.number, applyNumberChange(view.numbers.get(change.number), change));
 }
 
-type DisplayData = Extract<CallpoolEvent, { type: 'NumberDisplayed' }>['data'];
-
-function applyDisplay(view: HolderView, display: DisplayData): void {
-  // Listing-level and overflow answers show a shared number (or the dealer's own): nobody holds it.
-  if (display.pool !== 'session' && display.pool !== 'locked') return;
-  const tracked = track(view, display.number);
-  const holder = {
-    visitorId: display.visitorId,
-    sessionId: display.sessionId,
-    listingId: display.listingId,
-    dealerId: display.dealerId,
-  };
-  // A locked number shown again keeps its lock; the newest session is the best guess for a call.
-  tracked.status = display.pool === 'locked' ? 'locked' : 'displayed';
-  tracked.holder = holder;
+/** The listing a standard-tier listing-level number serves, if it is one. */
+export function listingOfNumber(view: HolderView, number: string): string | null {
+  const record = view.numbers.get(number);
+  return record?.state === 'listing' ? record.listingId : null;
 }
 
-function endHolding(
+/** Withheld or anonymous callers cannot be recognised. */
+export function callerKey(caller: string): string | null {
+  const digits = caller.replace(/[^\d+]/g, '');
+  if (digits.replace(/\D/g, '').length < 6) return null;
+  return createHash('sha256').update(digits).digest('hex').slice(0, 24);
+}
+
+export function visitorsOfCaller(view: HolderView, caller: string): readonly string[] {
+  const key = callerKey(caller);
+  return (key && view.callers.get(key)) || [];
+}
+
+/** A call put down to a visitor: that visitor's later calls from the same phone can be recognised. */
+function rememberCaller(
   view: HolderView,
-  number: string,
-  status: NumberStatus,
-  endedAt: string,
-  endsThisHolding: (tracked: TrackedNumber) => boolean,
+  event: Extract<CallpoolEvent, { type: 'CallReceived' | 'CallResolved' }>,
 ): void {
-  const tracked = track(view, number);
-  // A session's expiry must not undo a lock taken since (the number moved to Pool 2).
-  if (tracked.holder && !endsThisHolding(tracked)) return;
-  if (tracked.holder) tracked.lastHolder = { ...tracked.holder, endedAt };
-  tracked.holder = null;
-  tracked.status = status;
-}
-
-function setStatusKeepingHolders(view: HolderView, number: string, status: NumberStatus): void {
-  const tracked = track(view, number);
-  if (tracked.status === 'cooling') tracked.status = status;
-}
-
-function track(view: HolderView, number: string): TrackedNumber {
-  let tracked = view.numbers.get(number);
-  if (!tracked) {
-    tracked = { status: 'available', holder: null, lastHolder: null };
-    view.numbers.set(number, tracked);
-  }
-  return tracked;
+  const { visitorId, attribution, caller } = event.data;
+  if (attribution !== 'visitor' || !visitorId || event.data.resolvedBy === 'no_input') return;
+  if (event.type === 'CallReceived' && event.data.menu) return; // the caller's choice decides, not the first option
+  const key = caller ? callerKey(caller) : null;
+  if (!key) return;
+  const visitors = [visitorId, ...(view.callers.get(key) ?? []).filter((v) => v !== visitorId)];
+  view.callers.set(key, visitors.slice(0, VISITORS_PER_CALLER));
 }

@@ -4,7 +4,7 @@ import { EventData, newEvent } from '@callpool/contracts';
 import { Spool } from '../spool/spool';
 import { callEventId } from './event-ids';
 
-type CallEventType = 'CallReceived' | 'CallCompleted' | 'DealerDialEnded';
+type CallEventType = 'CallReceived' | 'CallResolved' | 'CallCompleted' | 'DealerDialEnded';
 
 /**
  * Writes call events to the spool (the publisher takes them to Kafka from

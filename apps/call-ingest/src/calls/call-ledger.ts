@@ -15,23 +15,30 @@ interface Entry<T> {
 /**
  * The calls recorded recently, so Twilio's retries record nothing twice:
  * CallReceived once per CallSid (the retry is answered from here),
- * CallCompleted and DealerDialEnded once per CallSid. Rebuilt at start from
+ * CallResolved, CallCompleted and DealerDialEnded once per CallSid. Rebuilt at start from
  * the spool, which keeps published segments for the same retention.
  */
 export class CallLedger {
   private readonly received = new Map<string, Entry<Promise<CallDecision>>>();
   private readonly completed = new Map<string, Entry<true>>();
   private readonly dialEnded = new Map<string, Entry<true>>();
+  /** The phone the caller menu's outcome rings, per call. */
+  private readonly resolved = new Map<string, Entry<string>>();
 
   rebuild(events: CallpoolEvent[]): void {
     for (const event of events) {
       const at = Date.parse(event.occurredAt);
       if (event.type === 'CallReceived') {
-        const { callSid, attribution, confidence, holderState, visitorId, sessionId, listingId, dealerId, routedTo } =
-          event.data;
-        const decided = { attribution, confidence, holderState, visitorId, sessionId, listingId, dealerId, routedTo };
+        const { callSid, caller: _caller, trackingNumber: _number, startedAt: _started, ...answered } = event.data;
+        const decided = {
+          ...answered,
+          resolvedBy: answered.resolvedBy ?? 'holder',
+          candidates: answered.candidates ?? 0,
+        };
         this.received.set(callSid, { at, value: Promise.resolve({ callSid, attribution: decided }) });
-      } else if (event.type === 'CallCompleted') this.completed.set(event.data.callSid, { at, value: true });
+      } else if (event.type === 'CallResolved')
+        this.resolved.set(event.data.callSid, { at, value: event.data.routedTo });
+      else if (event.type === 'CallCompleted') this.completed.set(event.data.callSid, { at, value: true });
       else if (event.type === 'DealerDialEnded') this.dialEnded.set(event.data.callSid, { at, value: true });
     }
   }
@@ -55,6 +62,27 @@ export class CallLedger {
     return firstTime(this.dialEnded, callSid, at);
   }
 
+  /** When the call came in (its CallReceived), if known. */
+  startedAt(callSid: string): Date | null {
+    const entry = this.received.get(callSid);
+    return entry ? new Date(entry.at) : null;
+  }
+
+  /** The caller menu's outcome is recorded once per call, however often Twilio retries /twilio/choose. */
+  firstResolution(callSid: string, at: Date, routedTo: string): boolean {
+    if (this.resolved.has(callSid)) return false;
+    this.resolved.set(callSid, { at: at.getTime(), value: routedTo });
+    return true;
+  }
+
+  resolutionFor(callSid: string): string | undefined {
+    return this.resolved.get(callSid)?.value;
+  }
+
+  forgetResolution(callSid: string): void {
+    this.resolved.delete(callSid);
+  }
+
   /** Undoes firstCompletion when the event could not be written, so Twilio's retry records it. */
   forgetCompletion(callSid: string): void {
     this.completed.delete(callSid);
@@ -66,7 +94,7 @@ export class CallLedger {
 
   /** Forgets calls older than `before`; Twilio stops retrying long before. */
   forgetBefore(before: Date): void {
-    for (const map of [this.received, this.completed, this.dialEnded] as Map<string, Entry<unknown>>[])
+    for (const map of [this.received, this.completed, this.dialEnded, this.resolved] as Map<string, Entry<unknown>>[])
       for (const [callSid, entry] of map) {
         if (entry.at >= before.getTime()) break;
         map.delete(callSid);

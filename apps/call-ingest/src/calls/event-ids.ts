@@ -8,7 +8,10 @@ const NAMESPACE = Buffer.from('6f1c2d8e4b7a4e0f9a3c5d2e1b0a9f87', 'hex');
  * same call always gives the same event id, whichever process or restart
  * records it, so consumers' dedup-by-id counts every call once.
  */
-export function callEventId(type: 'CallReceived' | 'CallCompleted' | 'DealerDialEnded', callSid: string): string {
+export function callEventId(
+  type: 'CallReceived' | 'CallResolved' | 'CallCompleted' | 'DealerDialEnded',
+  callSid: string,
+): string {
   const hash = createHash('sha1').update(NAMESPACE).update(`${type}:${callSid}`).digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;

@@ -30,13 +30,18 @@ export class ReceiveCallHandler implements ICommandHandler<ReceiveCall> {
     const earlier = this.ledger.decisionFor(params.CallSid);
     if (earlier) return earlier;
     const startedAt = this.journal.now();
-    const attribution = attributeCall(this.view.view(), params.To, startedAt, this.policy);
+    const attribution = attributeCall(this.view.view(), params.To, startedAt, this.policy, params.From);
     this.metrics
       .counter('callpool_calls_received_total', 'Calls answered, by attribution and the number’s state', [
         'attribution',
         'holder_state',
       ])
       .inc({ attribution: attribution.attribution, holder_state: attribution.holderState });
+    this.metrics
+      .counter('callpool_calls_resolved_total', 'Calls answered, by how the attribution was settled (menu: asked)', [
+        'resolved_by',
+      ])
+      .inc({ resolved_by: attribution.menu ? 'menu' : attribution.resolvedBy });
     const decision = this.record(params, attribution, startedAt);
     this.ledger.recordDecision(params.CallSid, startedAt, decision);
     return decision;

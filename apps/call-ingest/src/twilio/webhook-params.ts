@@ -20,6 +20,10 @@ export const VoiceParams = z.object({
 });
 export type VoiceParams = z.infer<typeof VoiceParams>;
 
+/** The caller menu's `<Gather>` action: Twilio's parameters plus the key pressed (none after a time-out). */
+export const ChooseParams = VoiceParams.extend({ Digits: z.string().max(8).optional() });
+export type ChooseParams = z.infer<typeof ChooseParams>;
+
 /** Final values of the inbound call's CallStatus; the others (ringing, in-progress, ...) record nothing. */
 export const FINAL_CALL_STATUSES = ['completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { topicName } from '@callpool/contracts';
 import { ensureTopics, EventConsumer } from '@callpool/kafka';
+import { isPoolEvent } from '@callpool/pool-domain';
 import { applyEvent, emptyView, HolderView } from '../attribution/holder-view';
 import { readSnapshot, writeSnapshot } from './view-snapshot';
 
@@ -36,9 +37,12 @@ export class ViewFeed {
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   readonly topic: string;
+  /** Calls are read too: a caller put down to a visitor before is recognised among a number's candidates. */
+  private readonly callsTopic: string;
 
   constructor(private readonly options: ViewFeedOptions) {
     this.topic = topicName('allocations', options.topicPrefix);
+    this.callsTopic = topicName('calls', options.topicPrefix);
   }
 
   async start(): Promise<void> {
@@ -103,7 +107,7 @@ export class ViewFeed {
     const building = emptyView();
     const consumer = new EventConsumer(kafka, {
       groupId: `${topicPrefix}call-ingest.view.${randomUUID()}`,
-      topics: [this.topic],
+      topics: [this.topic, this.callsTopic],
       fromBeginning: true,
       commitToGroup: false,
       handle: async ({ messages }) => {
@@ -112,9 +116,10 @@ export class ViewFeed {
             this.options.log.warn(`skipping ${this.topic}@${message.offset}: ${message.decoded.reason}`);
             continue;
           }
-          applyEvent(building, message.decoded.event);
+          const event = message.decoded.event;
+          applyEvent(building, event);
           this.changedSinceSnapshot = true;
-          if (this.source === 'live') this.options.onEventTime(new Date(message.decoded.event.occurredAt));
+          if (this.source === 'live' && isPoolEvent(event)) this.options.onEventTime(new Date(event.occurredAt));
         }
       },
     });

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { HolderView, ListingRoute, TrackedNumber } from '../attribution/holder-view';
+import type { NumberRecord } from '@callpool/pool-domain';
+import type { HolderView, ListingRoute } from '../attribution/holder-view';
 
 /**
  * The number→holder view on local disk beside the spool: a restart while
@@ -8,27 +9,29 @@ import type { HolderView, ListingRoute, TrackedNumber } from '../attribution/hol
  * never the source of truth: once Kafka answers, a full replay replaces it.
  */
 interface SnapshotFile {
-  version: 1;
+  /** 2: numbers as the shared lifecycle's records, and callers (v3); a version-1 file is ignored (Kafka replays). */
+  version: 2;
   /** The allocations topic it was folded from: another prefix's snapshot is not ours. */
   topic: string;
   takenAt: string;
   newestEventAt: string | null;
-  numbers: [string, TrackedNumber][];
+  numbers: [string, NumberRecord][];
   listings: [string, ListingRoute][];
-  listingNumbers: [string, string][];
+  /** Hashed caller numbers only: the snapshot on disk holds no phone number of a caller. */
+  callers: [string, string[]][];
 }
 
 const FILE = 'view-snapshot.json';
 
 export async function writeSnapshot(dir: string, topic: string, view: HolderView, takenAt: Date): Promise<void> {
   const file: SnapshotFile = {
-    version: 1,
+    version: 2,
     topic,
     takenAt: takenAt.toISOString(),
     newestEventAt: view.newestEventAt,
     numbers: [...view.numbers],
     listings: [...view.listings],
-    listingNumbers: [...view.listingNumbers],
+    callers: [...view.callers],
   };
   await fs.mkdir(dir, { recursive: true });
   const temporary = join(dir, `${FILE}.tmp`);
@@ -50,11 +53,11 @@ export async function readSnapshot(dir: string, topic: string): Promise<HolderVi
   } catch {
     return null;
   }
-  if (file.version !== 1 || file.topic !== topic) return null;
+  if (file.version !== 2 || file.topic !== topic) return null;
   return {
     numbers: new Map(file.numbers),
     listings: new Map(file.listings),
-    listingNumbers: new Map(file.listingNumbers),
+    callers: new Map(file.callers),
     newestEventAt: file.newestEventAt,
   };
 }

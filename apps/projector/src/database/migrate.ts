@@ -4,6 +4,7 @@ import { AnalystViews1767000000002 } from '../migrations/1767000000002-analyst-v
 import { analystRoleMigration, AnalystRoleSettings, ensureRole } from '../migrations/1767000000003-analyst-role';
 import { DisplayOverflowReason1767000000004 } from '../migrations/1767000000004-display-overflow-reason';
 import { ProcessedEventsByTime1767000000005 } from '../migrations/1767000000005-processed-events-by-time';
+import { CallResolution1767000000006 } from '../migrations/1767000000006-call-resolution';
 import { quoteIdent } from './connection';
 
 export interface MigrationTarget extends AnalystRoleSettings {
@@ -27,6 +28,7 @@ export async function migrateSchema(
     analystRoleMigration(target),
     DisplayOverflowReason1767000000004,
     ProcessedEventsByTime1767000000005,
+    CallResolution1767000000006,
   ];
   const dataSource = new DataSource({
     type: 'postgres',

@@ -1,9 +1,12 @@
 import { CallpoolEvent } from '@callpool/contracts';
+import { isPoolEvent, NumberChange, numberChanges, NumberStatus, PoolEvent } from '@callpool/pool-domain';
 import { AssignmentRow, Holder, NumberLedger, NumberState, StateIntervalRow, TrackingNumberRow } from './number-ledger';
 
 /**
  * Folds allocation events into each number's current row, its holding
- * stretches and its state intervals. Pure: the batch loads the ledgers, folds
+ * stretches and its state intervals. What an event does to a number is the
+ * shared lifecycle's (libs/pool-domain `numberChanges`, the allocator's and
+ * call-ingest's too); this writes it as rows. Pure: the batch loads the ledgers, folds
  * the events in log order (one shard's events are totally ordered in its
  * partition) and writes back only what changed. Ids of new stretches and
  * intervals derive from the event id, so a replay writes identical rows.
@@ -16,51 +19,54 @@ export class NumberFold {
   constructor(private readonly ledgers: Map<string, NumberLedger>) {}
 
   apply(event: CallpoolEvent): void {
-    const at = event.occurredAt;
-    switch (event.type) {
-      case 'NumberProvisioned':
-        return this.transition(event.id, event.data.number, 'available', at, {
+    if (!isPoolEvent(event)) return;
+    for (const change of numberChanges(event, (number) => this.statusOf(number))) this.follow(event, change);
+  }
+
+  /** The shared lifecycle's view of a number, from its current row. */
+  private statusOf(number: string): NumberStatus | undefined {
+    const row = this.ledgers.get(number)?.row;
+    if (!row) return undefined;
+    const holds = (row.state === 'displayed' || row.state === 'locked') && row.visitor_id && row.listing_id;
+    const holder = holds ? { visitorId: row.visitor_id!, sessionId: row.session_id, listingId: row.listing_id! } : null;
+    return { state: row.state, holder };
+  }
+
+  /** Rows of one change: the holding that ended, the one that started, the number's new state. */
+  private follow(event: PoolEvent & { id: string }, change: NumberChange): void {
+    const { number, at } = change;
+    // A lock shown again in a newer session changes no row: the Pool 2 stretch keeps the session it was called from.
+    if (change.from === 'locked' && change.to === 'locked' && change.lockedUntil === undefined) return;
+    if (change.ended) this.endStretch(number, at, change.ended.reason);
+    if (change.started && change.holder) this.startStretch(event.id, number, change.started, change.holder, at);
+    this.transition(event.id, number, change.to, at, this.patchFor(event, change));
+  }
+
+  private patchFor(event: PoolEvent, change: NumberChange): Partial<TrackingNumberRow> {
+    const holder = (h: Holder) => ({ visitor_id: h.visitorId, session_id: h.sessionId, listing_id: h.listingId });
+    switch (change.to) {
+      case 'available':
+        if (event.type !== 'NumberProvisioned') return { pool: null };
+        return {
+          ...{ pool: null, visitor_id: null, session_id: null, listing_id: null, locked_until: null },
+          ...{ provisioned_at: change.at, released_at: null, twilio_sid: event.data.sid },
+        };
+      case 'displayed':
+        return { pool: 1, ...holder(change.holder!), locked_until: null };
+      case 'locked':
+        return { pool: 2, ...holder(change.holder!), locked_until: change.lockedUntil ?? null };
+      case 'cooling':
+        return { pool: null, locked_until: null };
+      case 'listing':
+        return {
           pool: null,
           visitor_id: null,
           session_id: null,
-          listing_id: null,
+          listing_id: change.listingId ?? null,
           locked_until: null,
-          provisioned_at: at,
-          released_at: null,
-          twilio_sid: event.data.sid,
-        });
-      case 'NumberDisplayed':
-        if (event.data.pool === 'session') return this.displayed(event.id, at, event.data);
-        return;
-      case 'SessionExpired':
-        for (const cooling of event.data.numbersCooling) this.sessionEnded(event.id, cooling.number, at);
-        return;
-      case 'NumberCooledDown':
-        return this.transition(event.id, event.data.number, 'available', at, { pool: null });
-      case 'NumberLocked':
-        return this.locked(event.id, at, event.data);
-      case 'NumberUnlocked':
-        this.endStretch(event.data.number, at, event.data.reason);
-        return this.transition(event.id, event.data.number, 'cooling', at, { pool: null, locked_until: null });
-      case 'ListingNumberAssigned':
-        // Out of the pool for good (until sold and released): neither free nor held by a visitor.
-        this.endStretch(event.data.number, at, 'reassigned');
-        return this.transition(event.id, event.data.number, 'listing', at, {
-          pool: null,
-          visitor_id: null,
-          session_id: null,
-          listing_id: event.data.listingId,
-          locked_until: null,
-        });
-      case 'NumberReleased':
-        this.endStretch(event.data.number, at, 'released');
-        return this.transition(event.id, event.data.number, 'released', at, {
-          pool: null,
-          locked_until: null,
-          released_at: at,
-        });
-      default:
-        return;
+        };
+      case 'released':
+        return { pool: null, locked_until: null, released_at: change.at };
     }
   }
 
@@ -71,49 +77,6 @@ export class NumberFold {
       assignments: [...this.touchedAssignments.values()],
       intervals: [...this.touchedIntervals.values()],
     };
-  }
-
-  private displayed(
-    eventId: string,
-    at: string,
-    data: { number: string } & Holder & { assignmentStarted: boolean },
-  ): void {
-    const open = this.ledger(data.number).openAssignment;
-    const sameStretch = open?.pool === 1 && open.session_id === data.sessionId && open.listing_id === data.listingId;
-    // A later display of the same (session, listing) only slides the session; anything else starts a stretch.
-    if (sameStretch && !data.assignmentStarted) return;
-    this.endStretch(data.number, at, 'reassigned');
-    this.startStretch(eventId, data.number, 1, data, at);
-    this.transition(eventId, data.number, 'displayed', at, {
-      pool: 1,
-      visitor_id: data.visitorId,
-      session_id: data.sessionId,
-      listing_id: data.listingId,
-      locked_until: null,
-    });
-  }
-
-  private sessionEnded(eventId: string, number: string, at: string): void {
-    // A called number is Pool 2 now; the session's end does not free it.
-    if (this.ledger(number).openAssignment?.pool === 2) return;
-    this.endStretch(number, at, 'session_expired');
-    this.transition(eventId, number, 'cooling', at, { pool: null, locked_until: null });
-  }
-
-  private locked(eventId: string, at: string, data: Holder & { number: string; lockedUntil: string }): void {
-    const open = this.ledger(data.number).openAssignment;
-    const sameLock = open?.pool === 2 && open.visitor_id === data.visitorId && open.listing_id === data.listingId;
-    if (!sameLock) {
-      this.endStretch(data.number, at, open?.pool === 1 ? 'called' : 'reassigned');
-      this.startStretch(eventId, data.number, 2, data, at);
-    }
-    this.transition(eventId, data.number, 'locked', at, {
-      pool: 2,
-      visitor_id: data.visitorId,
-      session_id: data.sessionId,
-      listing_id: data.listingId,
-      locked_until: data.lockedUntil,
-    });
   }
 
   private ledger(number: string): NumberLedger {

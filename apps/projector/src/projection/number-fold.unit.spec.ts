@@ -89,6 +89,7 @@ describe('NumberFold', () => {
 
   it('does not let a session expiry free a number that was called since', () => {
     const { numbers } = given(
+      ev('NumberProvisioned', 0, { number: N, sid: 'PN1' }),
       display(1, 's-1'),
       lock(2),
       ev('SessionExpired', 11, {

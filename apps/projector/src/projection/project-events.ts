@@ -22,6 +22,7 @@ export function projectionsOf(event: CallpoolEvent): Projection[] {
     case 'PageViewed':
       return ['visits'];
     case 'CallReceived':
+    case 'CallResolved':
     case 'CallCompleted':
     case 'DealerDialEnded':
       return ['calls'];

@@ -98,7 +98,17 @@ export function numberChanges(event: PoolEvent, statusOf: StatusOf): NumberChang
 function provisioned(event: PoolEventOf<'NumberProvisioned'>, statusOf: StatusOf, at: string): NumberChange[] {
   const current = statusOf(event.data.number);
   if (current && current.state !== 'released') return [];
-  return [{ number: event.data.number, from: current?.state ?? null, to: 'available', holder: null, ended: null, started: null, at }];
+  return [
+    {
+      number: event.data.number,
+      from: current?.state ?? null,
+      to: 'available',
+      holder: null,
+      ended: null,
+      started: null,
+      at,
+    },
+  ];
 }
 
 /**
@@ -111,7 +121,12 @@ function displayed(event: PoolEventOf<'NumberDisplayed'>, statusOf: StatusOf, at
   const { data } = event;
   const current = statusOf(data.number);
   if (!current) return [];
-  const holder = { visitorId: data.visitorId, sessionId: data.sessionId, listingId: data.listingId, dealerId: data.dealerId };
+  const holder = {
+    visitorId: data.visitorId,
+    sessionId: data.sessionId,
+    listingId: data.listingId,
+    dealerId: data.dealerId,
+  };
   if (data.pool === 'locked') {
     if (current.state !== 'locked' || !sameHolding(current.holder, holder)) return [];
     if (current.holder?.sessionId === data.sessionId) return [];
@@ -119,7 +134,10 @@ function displayed(event: PoolEventOf<'NumberDisplayed'>, statusOf: StatusOf, at
   }
   if (data.pool !== 'session') return [];
   if (current.state === 'released' || current.state === 'listing' || current.state === 'locked') return [];
-  const same = current.state === 'displayed' && sameHolding(current.holder, holder) && current.holder?.sessionId === data.sessionId;
+  const same =
+    current.state === 'displayed' &&
+    sameHolding(current.holder, holder) &&
+    current.holder?.sessionId === data.sessionId;
   if (same) return [];
   return [{ ...change(data.number, current, 'displayed', holder, ending(current, 'reassigned'), at), started: 1 }];
 }
@@ -141,7 +159,12 @@ function locked(event: PoolEventOf<'NumberLocked'>, statusOf: StatusOf, at: stri
   const { data } = event;
   const current = statusOf(data.number);
   if (!current || current.state === 'released' || current.state === 'listing') return [];
-  const holder = { visitorId: data.visitorId, sessionId: data.sessionId, listingId: data.listingId, dealerId: data.dealerId };
+  const holder = {
+    visitorId: data.visitorId,
+    sessionId: data.sessionId,
+    listingId: data.listingId,
+    dealerId: data.dealerId,
+  };
   const sameLock = current.state === 'locked' && sameHolding(current.holder, holder);
   const kept = sameLock ? (current.holder as NumberHolder) : holder;
   const endReason = current.state === 'displayed' && sameHolding(current.holder, holder) ? 'called' : 'reassigned';

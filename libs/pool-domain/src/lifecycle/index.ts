@@ -1,0 +1,3 @@
+export * from './number-lifecycle';
+export * from './number-record';
+export * from './call-candidates';
