@@ -80,8 +80,9 @@ export function numberChanges(event: PoolEvent, statusOf: StatusOf): NumberChang
       ];
     }
     case 'ListingNumberAssigned': {
-      const current = statusOf(event.data.number);
-      if (!current || current.state === 'released') return [];
+      // A number the fold has not seen (a log that starts later) is taken at its word: the listing's now.
+      const current = statusOf(event.data.number) ?? { state: 'available', holder: null };
+      if (current.state === 'released') return [];
       const next = change(event.data.number, current, 'listing', null, ending(current, 'reassigned'), at);
       return [{ ...next, listingId: event.data.listingId }];
     }
