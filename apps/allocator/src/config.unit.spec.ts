@@ -23,7 +23,7 @@ describe('allocator config', () => {
         lockMs: 30 * 86_400_000,
         poolFloor: 20,
         poolMax: 2000,
-        cooldownMs: 1_800_000,
+        cooldownMs: 3_600_000,
       }),
     );
   });

@@ -65,7 +65,10 @@ const DAY = 24 * 60 * MINUTE;
 export const DEFAULT_POLICY: PoolPolicy = {
   sessionIdleMs: 10 * MINUTE,
   lockMs: 30 * DAY,
-  cooldownMs: 30 * MINUTE,
+  // An hour: calls within the hour after a session reach their visitor once the budget buys the reserve
+  // (the POOL_MAX sweep in docs/simulation.md: at 30 minutes accuracy within the hour stops growing with
+  // the cap at about 2x the seed rule, because every reused number had rested exactly its target).
+  cooldownMs: 60 * MINUTE,
   reuse: 'dealer',
   listingsPerSession: 5,
   minSessionsObserved: 20,

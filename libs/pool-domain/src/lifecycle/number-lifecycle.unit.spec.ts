@@ -146,7 +146,7 @@ describe('number lifecycle', () => {
 
   it('keeps only the newest few past holders', () => {
     const events: PoolEvent[] = [ev.provisioned(1)];
-    for (let k = 0; k < 6; k++) {
+    for (let k = 0; k < 10; k++) {
       events.push(shown(1, `v-${k}`, `s-${k}`, 'L-1', k * 20));
       events.push(ev.expired(`v-${k}`, `s-${k}`, at(k * 20), [[1, 'L-1', at(k * 20 + 40)]], at(k * 20 + 10)));
     }
@@ -154,7 +154,7 @@ describe('number lifecycle', () => {
       given(...events)
         .record(1)
         ?.past.map((p) => p.visitorId),
-    ).toEqual(['v-5', 'v-4', 'v-3', 'v-2']);
+    ).toEqual(['v-9', 'v-8', 'v-7', 'v-6', 'v-5', 'v-4', 'v-3', 'v-2']);
     expect(MIN).toBe(60_000);
   });
 });

@@ -18,8 +18,12 @@ export interface NumberRecord extends NumberStatus {
   listingId: string | null;
 }
 
-/** More holdings than this within the attribution window are not worth a menu option. */
-export const PAST_HOLDINGS_KEPT = 4;
+/**
+ * Holdings remembered per number. The menu offers at most 3 listings, but a
+ * repeat caller is recognised among every remembered holder, and a busy
+ * number changes hands several times an hour (docs/simulation.md).
+ */
+export const PAST_HOLDINGS_KEPT = 8;
 
 export function applyNumberChange(record: NumberRecord | undefined, change: NumberChange): NumberRecord {
   const next: NumberRecord = record ?? { state: change.to, holder: null, past: [], listingId: null };
