@@ -7,6 +7,7 @@ import { createTwilioNumbers, TwilioNumbers } from '@callpool/twilio';
 import { AllocatorLifecycle } from './allocator.lifecycle';
 import { DisplayNumberHandler, RecordPageViewHandler } from './commands/display.handlers';
 import { RegisterListingHandler, SellListingHandler } from './commands/listing.handlers';
+import { ConfigureDealerWebhookHandler } from './commands/dealer.handlers';
 import { ExpireDueHandler, RecordCallHandler, RecordProvisioningHandler } from './commands/shard.handlers';
 import { AllocatorConfig, policyFromConfig } from './config';
 import { AdminTokenGuard, ShardReadyGuard } from './http/guards';
@@ -66,6 +67,7 @@ export class AllocatorModule {
         RecordPageViewHandler,
         RegisterListingHandler,
         SellListingHandler,
+        ConfigureDealerWebhookHandler,
         RecordCallHandler,
         ExpireDueHandler,
         RecordProvisioningHandler,

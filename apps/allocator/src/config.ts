@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, envHelpers, loadConfig } from '@callpool/config';
+import { commonEnv, dealerWebhookEnv, envHelpers, loadConfig } from '@callpool/config';
 import { E164 } from '@callpool/contracts';
 import { DEFAULT_POLICY as D, PoolPolicy, poolPolicy } from '@callpool/pool-domain';
 
@@ -24,6 +24,7 @@ const S = 1000;
 export const allocatorEnv = z
   .object({
     ...commonEnv,
+    ...dealerWebhookEnv,
     ALLOCATOR_PORT: port(3001),
     /** This allocator's shard = its partition of callpool.allocations. */
     ALLOCATOR_SHARD: z.coerce.number().int().min(0).default(0),

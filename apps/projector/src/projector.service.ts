@@ -50,15 +50,16 @@ export class ProjectorService
   async onModuleInit(): Promise<void> {
     const { config } = this.options;
     await ensureDatabase(config.DATABASE_URL);
-    const applied = await migrateSchema({
+    const { applied, runAs } = await migrateSchema({
       databaseUrl: config.DATABASE_URL,
       schema: config.PROJECTOR_SCHEMA,
       liveSchema: config.PROJECTOR_SCHEMA,
+      ownerRole: config.PROJECTOR_DB_ROLE,
       analystPassword: config.ANALYST_PASSWORD,
       warn: (message) => this.logger.warn(message),
     });
     if (applied.length > 0) this.logger.log(`migrations applied: ${applied.join(', ')}`);
-    this.pool = createSchemaPool(config.DATABASE_URL, config.PROJECTOR_SCHEMA);
+    this.pool = createSchemaPool(config.DATABASE_URL, config.PROJECTOR_SCHEMA, 4, runAs);
     this.pool.on('error', (error) => this.logger.warn(`idle Postgres connection failed: ${error.message}`));
     const kafka = createKafka({
       brokers: config.KAFKA_BROKERS,

@@ -19,7 +19,13 @@ it('upgrades a database migrated by an earlier release and projects the newer fi
   try {
     await ensureDatabase(databaseUrl);
     await migrateSchema(
-      { databaseUrl, schema: config.PROJECTOR_SCHEMA, liveSchema: config.PROJECTOR_SCHEMA, warn: () => undefined },
+      {
+        databaseUrl,
+        schema: config.PROJECTOR_SCHEMA,
+        liveSchema: config.PROJECTOR_SCHEMA,
+        ownerRole: config.PROJECTOR_DB_ROLE,
+        warn: () => undefined,
+      },
       { releasedUpTo: 3 },
     );
     await publisher.events('allocations', [

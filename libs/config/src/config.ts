@@ -50,3 +50,13 @@ export const databaseEnv = {
 };
 
 export const envHelpers = { port, seconds };
+
+/**
+ * Seals dealers' webhook secrets in the log (allocator) and opens them to sign
+ * deliveries (projector): both must hold the same value. The default is for
+ * development only; set a long random value in production.
+ */
+export const DEV_DEALER_WEBHOOK_KEY = 'callpool-development-dealer-webhook-key';
+export const dealerWebhookEnv = {
+  DEALER_WEBHOOK_KEY: z.string().min(16, 'at least 16 characters').default(DEV_DEALER_WEBHOOK_KEY),
+};

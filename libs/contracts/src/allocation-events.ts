@@ -156,6 +156,18 @@ export const NumberProvisioningFailed = z.object({
   areaCode: z.string().optional(),
 });
 
+/**
+ * A dealer's call notifications were configured (PUT /v1/dealers/{dealerId}).
+ * The log is kept forever and read by every service, so the signing secret
+ * travels sealed (AES-256-GCM under DEALER_WEBHOOK_KEY, `v1.<iv>.<tag>.<data>`
+ * in base64url): only holders of that key (allocator, projector) can sign.
+ */
+export const DealerWebhookConfigured = z.object({
+  dealerId: Id,
+  webhookUrl: z.string().url().max(2048),
+  sealedSecret: z.string().min(1).max(4096),
+});
+
 export const allocationEventSchemas = {
   ListingRegistered,
   ListingNumberAssigned,
@@ -168,4 +180,5 @@ export const allocationEventSchemas = {
   NumberUnlocked,
   NumberReleased,
   NumberProvisioningFailed,
+  DealerWebhookConfigured,
 } as const;

@@ -23,6 +23,8 @@ export function eventKey(event: CallpoolEvent): string {
       return event.data.sessionId;
     case 'NumberProvisioningFailed':
       return 'provisioning';
+    case 'DealerWebhookConfigured':
+      return event.data.dealerId;
     case 'CallReceived':
     case 'CallResolved':
     case 'CallCompleted':

@@ -42,6 +42,12 @@ export class RegisterListingCommand extends Command<ListingView> {
   }
 }
 
+export class ConfigureDealerWebhookCommand extends Command<{ dealerId: string; webhookUrl: string }> {
+  constructor(readonly input: { dealerId: string; webhookUrl: string; secret: string }) {
+    super();
+  }
+}
+
 export class SellListingCommand extends Command<{ listingId: string; sold: true; locksEnded: number }> {
   constructor(readonly listingId: string) {
     super();

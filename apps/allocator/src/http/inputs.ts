@@ -21,3 +21,15 @@ export const ListingRequest = z.object({
 });
 
 export const ListingIdParam = z.object({ listingId: Id });
+
+/** A dealer's call notifications: an absolute http(s) URL and the secret deliveries are signed with. */
+export const DealerWebhookRequest = z.object({
+  webhookUrl: z
+    .string()
+    .max(2048)
+    .url('must be an absolute URL')
+    .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://'),
+  secret: z.string().min(16, 'at least 16 characters').max(512),
+});
+
+export const DealerIdParam = z.object({ dealerId: Id });

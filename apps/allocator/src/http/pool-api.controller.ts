@@ -4,6 +4,7 @@ import { CLOCK, Clock } from '@callpool/clock';
 import { parseInput } from '@callpool/service-kit';
 import { poolCounts, poolSizing } from '@callpool/pool-domain';
 import {
+  ConfigureDealerWebhookCommand,
   DisplayAnswer,
   DisplayNumberCommand,
   ListingView,
@@ -14,7 +15,14 @@ import {
 import { PoolShard } from '../pool/pool-shard';
 import { Replenisher } from '../replenisher/replenisher';
 import { AdminTokenGuard, asApiError, ShardReadyGuard } from './guards';
-import { DisplayRequest, ListingIdParam, ListingRequest, PageViewRequest } from './inputs';
+import {
+  DealerIdParam,
+  DealerWebhookRequest,
+  DisplayRequest,
+  ListingIdParam,
+  ListingRequest,
+  PageViewRequest,
+} from './inputs';
 
 /** The allocator's HTTP API (CONTRACT.md): parse, send the command, map the answer. */
 @Controller('v1')
@@ -56,6 +64,16 @@ export class PoolApiController {
   sellListing(@Param() params: unknown) {
     const { listingId } = parseInput(ListingIdParam, params, 'path');
     return this.commands.execute(new SellListingCommand(listingId)).catch(asApiError);
+  }
+
+  /** Where a dealer's completed calls are POSTed, signed with `secret` (CONTRACT.md, dealers). */
+  @Put('dealers/:dealerId')
+  @HttpCode(200)
+  @UseGuards(AdminTokenGuard)
+  configureDealer(@Param() params: unknown, @Body() body: unknown) {
+    const { dealerId } = parseInput(DealerIdParam, params, 'path');
+    const input = { dealerId, ...parseInput(DealerWebhookRequest, body) };
+    return this.commands.execute(new ConfigureDealerWebhookCommand(input)).catch(asApiError);
   }
 
   @Get('pool')

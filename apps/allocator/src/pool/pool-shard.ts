@@ -79,6 +79,11 @@ export class PoolShard {
     if (this.ownPageViews.size > 200_000) this.ownPageViews.delete(this.ownPageViews.values().next().value as string);
   }
 
+  /** Writes events the pool does not fold (dealer settings) through the same transactional writer. */
+  publish(events: CallpoolEvent[]): Promise<void> {
+    return this.liveWriter().append(events);
+  }
+
   /** Commits consumer offsets alone (a batch of calls that locked nothing). */
   commitOffsets(offsets: TransactionOffsets): Promise<void> {
     return this.liveWriter().append([], offsets);

@@ -5,11 +5,12 @@ import { Client, Pool } from 'pg';
  * writes the live schema or a rebuild's fresh one, and a schema swap (a rename)
  * is followed by the next statement without reconnecting.
  */
-export function createSchemaPool(databaseUrl: string, schema: string, max = 4): Pool {
+export function createSchemaPool(databaseUrl: string, schema: string, max = 4, role: string | null = null): Pool {
   return new Pool({
     connectionString: databaseUrl,
     max,
-    options: `-c search_path=${schema},public`,
+    // `role` makes every statement run as the projector's owner role (database/roles.ts).
+    options: `-c search_path=${schema},public${role ? ` -c role=${role}` : ''}`,
     application_name: 'callpool-projector',
   });
 }

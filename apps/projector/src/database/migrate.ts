@@ -5,12 +5,17 @@ import { analystRoleMigration, AnalystRoleSettings, ensureRole } from '../migrat
 import { DisplayOverflowReason1767000000004 } from '../migrations/1767000000004-display-overflow-reason';
 import { ProcessedEventsByTime1767000000005 } from '../migrations/1767000000005-processed-events-by-time';
 import { CallResolution1767000000006 } from '../migrations/1767000000006-call-resolution';
+import { Rollups1767000000020 } from '../migrations/1767000000020-rollups';
+import { DealerWebhooks1767000000021 } from '../migrations/1767000000021-dealer-webhooks';
 import { quoteIdent } from './connection';
+import { ensureOwnerRole, grantAnalyst, handOverSchema } from './roles';
 
 export interface MigrationTarget extends AnalystRoleSettings {
   databaseUrl: string;
   /** Where to build: the live schema, or a rebuild's fresh one. */
   schema: string;
+  /** The role the projector runs as and that owns the schema (PROJECTOR_DB_ROLE). */
+  ownerRole: string;
 }
 
 /**
@@ -21,7 +26,7 @@ export interface MigrationTarget extends AnalystRoleSettings {
 export async function migrateSchema(
   target: MigrationTarget,
   { releasedUpTo }: { releasedUpTo?: number } = {},
-): Promise<string[]> {
+): Promise<{ applied: string[]; runAs: string | null }> {
   const migrations = [
     ProjectionTables1767000000001,
     AnalystViews1767000000002,
@@ -29,6 +34,8 @@ export async function migrateSchema(
     DisplayOverflowReason1767000000004,
     ProcessedEventsByTime1767000000005,
     CallResolution1767000000006,
+    Rollups1767000000020,
+    DealerWebhooks1767000000021,
   ];
   const dataSource = new DataSource({
     type: 'postgres',
@@ -48,7 +55,11 @@ export async function migrateSchema(
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     // A password set (or changed) after the role was made still takes effect on the next start.
     await ensureRole(dataSource, target);
-    return applied.map((migration) => migration.name);
+    if (releasedUpTo !== undefined) return { applied: applied.map((migration) => migration.name), runAs: null };
+    const runAs = await ensureOwnerRole(dataSource, target.ownerRole, target.warn);
+    if (runAs) await handOverSchema(dataSource, target.schema, runAs);
+    await grantAnalyst(dataSource, target.schema, runAs);
+    return { applied: applied.map((migration) => migration.name), runAs };
   } finally {
     await dataSource.destroy();
   }

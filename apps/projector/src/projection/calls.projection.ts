@@ -1,4 +1,5 @@
 import { CallpoolEvent, EventOf } from '@callpool/contracts';
+import { enqueueDeliveries, lockDealers } from './dealers.projection';
 import { Db, writeRows } from './sql';
 
 type Row = Record<string, unknown>;
@@ -35,6 +36,22 @@ export async function projectCalls(db: Db, events: CallpoolEvent[]): Promise<voi
       });
   }
   await writeRows(db, callRecords, [...calls.values()]);
+  await notifyDealers(db, [...calls.keys()]);
+}
+
+/** Completed calls of dealers with a webhook get their delivery row in this transaction (once per call_sid). */
+async function notifyDealers(db: Db, callSids: string[]): Promise<void> {
+  const completed = await db.query(
+    `SELECT DISTINCT dealer_id FROM call_records
+     WHERE call_sid = ANY($1) AND completed_at IS NOT NULL AND started_at IS NOT NULL AND dealer_id IS NOT NULL`,
+    [callSids],
+  );
+  if (completed.rowCount === 0) return;
+  await lockDealers(
+    db,
+    completed.rows.map((row) => row.dealer_id as string),
+  );
+  await enqueueDeliveries(db, 'c.call_sid = ANY($1) AND c.completed_at IS NOT NULL', [callSids]);
 }
 
 function received(row: Row, { data: d }: EventOf<'CallReceived'>): void {

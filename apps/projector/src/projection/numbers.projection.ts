@@ -1,18 +1,37 @@
 import { CallpoolEvent } from '@callpool/contracts';
 import { NumberFold } from './number-fold';
 import { AssignmentRow, NumberLedger, StateIntervalRow, TrackingNumberRow } from './number-ledger';
+import { WindowColumn, WindowDeltas } from './rollups/windows';
 import { Db, iso, writeRows } from './sql';
 
 /** tracking_numbers, number_assignments and number_state_intervals from the allocation events. */
-export async function projectNumbers(db: Db, events: CallpoolEvent[]): Promise<void> {
+export async function projectNumbers(db: Db, events: CallpoolEvent[], windows: WindowDeltas): Promise<void> {
   const numbers = [...new Set(events.flatMap(numbersOf))];
   if (numbers.length === 0) return;
-  const fold = new NumberFold(await loadLedgers(db, numbers));
+  const ledgers = await loadLedgers(db, numbers);
+  const openBefore = new Set([...ledgers.values()].map((ledger) => ledger.openInterval?.interval_id));
+  const fold = new NumberFold(ledgers);
   for (const event of events) fold.apply(event);
   const { numbers: rows, assignments, intervals } = fold.result();
   await writeRows(db, trackingNumbers, rows.map(toContractState));
   await writeRows(db, numberAssignments, assignments);
   await writeRows(db, stateIntervals, intervals);
+  for (const interval of intervals) countInterval(interval, !openBefore.has(interval.interval_id), windows);
+}
+
+const POOL_STATES = new Set(['displayed', 'locked', 'available', 'cooling']);
+
+/** pool_health: a state counts from the window its interval opens in until the window it closes in. */
+function countInterval(interval: StateIntervalRow, opened: boolean, windows: WindowDeltas): void {
+  const column = POOL_STATES.has(interval.state) ? (interval.state as WindowColumn) : null;
+  if (opened) {
+    windows.add(interval.started_at, 'anchors', 1);
+    if (column) windows.add(interval.started_at, column, 1);
+  }
+  if (interval.ended_at) {
+    windows.add(interval.ended_at, 'anchors', 1);
+    if (column) windows.add(interval.ended_at, column, -1);
+  }
 }
 
 function numbersOf(event: CallpoolEvent): string[] {

@@ -12,14 +12,25 @@ export async function writeRows(
   sql: { table: string; columns: string; conflict: string },
   rows: object[],
 ): Promise<void> {
-  if (rows.length === 0) return;
+  await writeRowsReturning(db, sql, rows, '');
+}
+
+/** The same, answering the rows the statement wrote (`returning`: a RETURNING list, e.g. `t.event_id`). */
+export async function writeRowsReturning<T = Record<string, unknown>>(
+  db: Db,
+  sql: { table: string; columns: string; conflict: string },
+  rows: object[],
+  returning: string,
+): Promise<T[]> {
+  if (rows.length === 0) return [];
   const names = sql.columns.split(',').map((column) => column.trim().split(/\s+/)[0]);
-  await db.query(
+  const result = await db.query(
     `INSERT INTO ${sql.table} AS t (${names.join(', ')})
      SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${sql.columns})
-     ${sql.conflict}`,
+     ${sql.conflict} ${returning ? `RETURNING ${returning}` : ''}`,
     [toJson(rows)],
   );
+  return result.rows as T[];
 }
 
 /** Postgres text cannot hold NUL; one in a payload must not stall the projector on a batch it can never write. */

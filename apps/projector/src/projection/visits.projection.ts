@@ -1,5 +1,7 @@
 import { CallpoolEvent, EventOf, VisitorContext } from '@callpool/contracts';
-import { Db, writeRows } from './sql';
+import { RollupBatch } from './rollups/rollup-batch';
+import { writeSessions } from './session-spans';
+import { Db, writeRows, writeRowsReturning } from './sql';
 
 /**
  * displays, page_views, session_listings and sessions. Sessions are touched by
@@ -7,16 +9,23 @@ import { Db, writeRows } from './sql';
  * so every column merges order-independently: earliest start, latest sighting,
  * latest expiry. The context arrives only with displays, where first wins.
  */
-export async function projectVisits(db: Db, events: CallpoolEvent[]): Promise<void> {
+export async function projectVisits(db: Db, events: CallpoolEvent[], rollups: RollupBatch): Promise<void> {
   const displays = events.filter((e): e is EventOf<'NumberDisplayed'> => e.type === 'NumberDisplayed');
   const pageViews = events.filter((e): e is EventOf<'PageViewed'> => e.type === 'PageViewed');
-  await writeRows(db, displayTable, displays.map(displayRow));
+  rollups.displaysInserted(
+    await writeRowsReturning(
+      db,
+      displayTable,
+      displays.map(displayRow),
+      't.listing_id, t.visitor_id, t.dealer_id, t.pool, t.displayed_at',
+    ),
+  );
   await writeRows(db, sessionListings, firstDisplays(displays));
   await writeRows(db, pageViewTable, pageViews.map(pageViewRow));
-  await writeRows(db, sessionTable, foldSessions(events));
+  await writeSessions(db, sessionTable, foldSessions(events), rollups.windows);
 }
 
-interface SessionRow {
+export interface SessionRow {
   session_id: string;
   visitor_id: string;
   started_at: string;
@@ -139,7 +148,7 @@ const pageViewTable = {
   conflict: 'ON CONFLICT (event_id) DO NOTHING',
 };
 
-const sessionTable = {
+export const sessionTable = {
   table: 'sessions',
   columns: `session_id text, visitor_id text, started_at timestamptz, last_seen_at timestamptz, last_expired_at timestamptz,
     source text, search_term text, referrer text, landing_page text, demographics jsonb`,

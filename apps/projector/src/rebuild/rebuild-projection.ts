@@ -27,10 +27,11 @@ export async function rebuildProjection(config: ProjectorConfig, log: RunnerLog)
   const rebuilt = `${live}_rebuild`;
   await ensureDatabase(config.DATABASE_URL);
   await dropSchemaIfExists(config.DATABASE_URL, rebuilt); // a leftover of an interrupted rebuild
-  await migrateSchema({
+  const { runAs } = await migrateSchema({
     databaseUrl: config.DATABASE_URL,
     schema: rebuilt,
     liveSchema: live,
+    ownerRole: config.PROJECTOR_DB_ROLE,
     analystPassword: config.ANALYST_PASSWORD,
     warn: log.warn,
   });
@@ -41,7 +42,7 @@ export async function rebuildProjection(config: ProjectorConfig, log: RunnerLog)
   });
   await ensureTopics(kafka, config.CALLPOOL_TOPIC_PREFIX);
   const topics = allTopicNames(config.CALLPOOL_TOPIC_PREFIX);
-  const pool = createSchemaPool(config.DATABASE_URL, rebuilt);
+  const pool = createSchemaPool(config.DATABASE_URL, rebuilt, 4, runAs);
   const admin = kafka.admin();
   await admin.connect();
   let events = 0;
