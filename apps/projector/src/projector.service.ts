@@ -20,6 +20,7 @@ import { createSchemaPool, ensureDatabase } from './database/connection';
 import { migrateSchema } from './database/migrate';
 import { ProjectorMetrics } from './projector.metrics';
 import { PROJECTOR_OPTIONS, ProjectorOptions } from './projector.options';
+import { DeliveryWorker } from './webhooks/delivery-worker';
 
 /**
  * The projector's lifecycle inside Nest: database and migrations before the
@@ -34,6 +35,7 @@ export class ProjectorService
   private pool!: Pool;
   private admin!: Admin;
   runner!: ProjectionRunner;
+  deliveries!: DeliveryWorker;
   private trimTimer?: NodeJS.Timeout;
 
   constructor(
@@ -87,11 +89,24 @@ export class ProjectorService
         this.followEventTime(chunk.messages.map((m) => (m.decoded.ok ? m.decoded.event.occurredAt : null)));
       },
     });
+    this.deliveries = new DeliveryWorker({
+      pool: this.pool,
+      key: config.DEALER_WEBHOOK_KEY,
+      policy: {
+        baseMs: config.WEBHOOK_RETRY_BASE_MS,
+        maxMs: config.WEBHOOK_RETRY_MAX_MS,
+        giveUpMs: config.WEBHOOK_GIVE_UP_HOURS * 3_600_000,
+      },
+      pollMs: config.WEBHOOK_POLL_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      warn: (message) => this.logger.warn(message),
+    });
     this.registerHealth();
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.start();
+    this.deliveries.start();
     const { PROJECTOR_DEDUPE_DAYS, PROJECTOR_DEDUPE_TRIM_INTERVAL_MS } = this.options.config;
     this.trimTimer = setInterval(
       () => void this.trimDedupeIds(PROJECTOR_DEDUPE_DAYS),
@@ -101,6 +116,7 @@ export class ProjectorService
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.trimTimer);
+    await this.deliveries?.stop();
     await this.runner?.stop();
   }
 

@@ -85,6 +85,11 @@ export const SNAPSHOT_RELATIONS = [
   'calls',
   'listing_performance',
   'pool_health',
+  'listing_visitors',
+  'listing_totals',
+  'listing_daily',
+  'pool_windows',
+  'dealer_daily',
 ];
 
 export async function snapshot(

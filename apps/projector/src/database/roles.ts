@@ -48,10 +48,11 @@ export async function handOverSchema(db: DataSource, schema: string, role: strin
   await db.query(`ALTER SCHEMA ${quoteIdent(schema)} OWNER TO ${quoteIdent(role)}`);
   const owned = await db.query(
     `SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND pg_get_userbyid(c.relowner) <> $2`,
+     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm') AND pg_get_userbyid(c.relowner) <> $2`,
     [schema, role],
   );
-  const kinds: Record<string, string> = { r: 'TABLE', p: 'TABLE', v: 'VIEW', m: 'MATERIALIZED VIEW', S: 'SEQUENCE' };
+  // Sequences of serial columns follow their tables.
+  const kinds: Record<string, string> = { r: 'TABLE', p: 'TABLE', v: 'VIEW', m: 'MATERIALIZED VIEW' };
   for (const { relname, relkind } of owned)
     await db.query(`ALTER ${kinds[relkind]} ${quoteIdent(schema)}.${quoteIdent(relname)} OWNER TO ${quoteIdent(role)}`);
 }
