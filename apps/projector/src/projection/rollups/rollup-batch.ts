@@ -4,7 +4,13 @@ import { dayOf, recomputeCallDays, recomputeCallTotals } from './call-rollups';
 import { WindowDeltas } from './windows';
 
 /** Events that change a listing's rollups (a call's listing comes with its call, below). */
-const LISTING_EVENTS = new Set(['NumberDisplayed', 'ListingRegistered', 'ListingNumberAssigned', 'ListingSold', 'CallReceived']);
+const LISTING_EVENTS = new Set([
+  'NumberDisplayed',
+  'ListingRegistered',
+  'ListingNumberAssigned',
+  'ListingSold',
+  'CallReceived',
+]);
 
 export interface InsertedDisplay {
   listing_id: string;
@@ -75,7 +81,11 @@ export class RollupBatch {
 
   private touchedListings(): string[] {
     return [
-      ...new Set([...this.displays.map((d) => d.listing_id), ...this.registered, ...this.callKeysBefore.map((k) => k.listing_id)]),
+      ...new Set([
+        ...this.displays.map((d) => d.listing_id),
+        ...this.registered,
+        ...this.callKeysBefore.map((k) => k.listing_id),
+      ]),
     ];
   }
 
@@ -108,7 +118,9 @@ async function lockListings(db: Db, listingIds: string[]): Promise<void> {
     `INSERT INTO listing_totals (listing_id) SELECT id FROM unnest($1::text[]) AS id ORDER BY id ON CONFLICT DO NOTHING`,
     [listingIds],
   );
-  await db.query(`SELECT 1 FROM listing_totals WHERE listing_id = ANY($1) ORDER BY listing_id FOR UPDATE`, [listingIds]);
+  await db.query(`SELECT 1 FROM listing_totals WHERE listing_id = ANY($1) ORDER BY listing_id FOR UPDATE`, [
+    listingIds,
+  ]);
 }
 
 async function syncRegistrations(db: Db, listingIds: string[]): Promise<void> {
