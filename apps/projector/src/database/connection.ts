@@ -37,3 +37,11 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/** The same database as `databaseUrl`, logging in as `user` (the analyst role, for the dashboard). */
+export function urlAs(databaseUrl: string, user: string, password: string | undefined): string {
+  const url = new URL(databaseUrl);
+  url.username = encodeURIComponent(user);
+  url.password = password ? encodeURIComponent(password) : '';
+  return url.toString();
+}

@@ -50,7 +50,7 @@ LEFT JOIN LATERAL (
 WHERE c.started_at IS NOT NULL`;
 
 /** All time. A visitor "without call" saw the listing and never called it (visitor-attributed calls only). */
-const listingPerformance = `
+export const listingPerformance = `
 CREATE VIEW listing_performance AS
 WITH shown AS (
   SELECT listing_id, count(*) AS displays, count(DISTINCT visitor_id) AS unique_visitors, max(dealer_id) AS dealer_id
@@ -96,7 +96,7 @@ LEFT JOIN silent ON silent.listing_id = ids.listing_id`;
  * Each interval adds +1 in the window it starts and -1 where it stops counting;
  * a running sum over the windows gives the counts in one pass.
  */
-const poolHealth = `
+export const poolHealth = `
 CREATE VIEW pool_health AS
 WITH state_changes AS (
   SELECT date_bin('10 minutes', started_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS window_start, state, 1 AS delta
