@@ -2,8 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceKitModule } from '@callpool/service-kit';
 import { PROJECTOR_OPTIONS, ProjectorOptions } from './projector.options';
 import { ProjectorService } from './projector.service';
+import { AnalystPasswordGuard } from './dashboard/dashboard.auth';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardService } from './dashboard/dashboard.service';
 
-/** No HTTP API of its own: /health and /metrics come from the service kit. */
+/** /health and /metrics come from the service kit; /dashboard is the analysts' live view. */
 @Module({})
 export class ProjectorModule {
   static forRoot(options: ProjectorOptions): DynamicModule {
@@ -16,7 +19,13 @@ export class ProjectorModule {
           logLevel: options.config.LOG_LEVEL,
         }),
       ],
-      providers: [{ provide: PROJECTOR_OPTIONS, useValue: options }, ProjectorService],
+      controllers: [DashboardController],
+      providers: [
+        { provide: PROJECTOR_OPTIONS, useValue: options },
+        ProjectorService,
+        DashboardService,
+        AnalystPasswordGuard,
+      ],
       exports: [ProjectorService],
     };
   }
