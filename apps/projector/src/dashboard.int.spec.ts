@@ -92,6 +92,8 @@ describe('dashboard', () => {
     }
     expect(Number(await page.getAttribute('#top-listings', 'data-rows'))).toBeGreaterThan(0);
     expect(Number(await page.getAttribute('#top-dealers', 'data-rows'))).toBeGreaterThan(0);
+    // The dealer's first failed attempt happens once the projector runs; the panel shows it on the next load.
+    await page.click('#period button');
     await page.waitForFunction(`Number(document.getElementById('deliveries-failing')?.textContent) > 0`);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: resolve(SHOTS, 'dashboard.png'), fullPage: true });
@@ -126,7 +128,7 @@ async function download(page: Page, selector: string): Promise<Record<string, st
 function variedCalls(count: number): CallpoolEvent[] {
   const attributions = ['visitor', 'visitor', 'listing', 'none'] as const;
   return Array.from({ length: count }, (_, i) =>
-    call(`d-v${i}`, `CAV${i}`, START + i * 170_000, attributions[i % 4], [1, 0.9, 0.7, 0.4, 0.2][i % 5]),
+    call(`d-v${i}`, `CAV${i}`, START + i * 170_000, attributions[i % 4], [1, 0.9, 0.7, 0.4, 0.2][i % 5], i % 9),
   ).flat();
 }
 
@@ -136,6 +138,7 @@ function call(
   at: number,
   attribution: 'visitor' | 'listing' | 'none',
   confidence: number,
+  listing = 1,
 ) {
   const data = {
     callSid,
@@ -147,8 +150,8 @@ function call(
     holderState: 'cooling' as const,
     visitorId: attribution === 'visitor' ? 'v-3' : null,
     sessionId: null,
-    listingId: attribution === 'none' ? null : `L-${at % 9}`,
-    dealerId: attribution === 'none' ? null : `D-${at % 4}`,
+    listingId: attribution === 'none' ? null : `L-${listing}`,
+    dealerId: attribution === 'none' ? null : `D-${listing % 4}`,
     routedTo: '+15559990001',
   };
   const meta = { metadata: { producer: 'test' } };

@@ -103,7 +103,9 @@ export class DeliveryWorker {
       await response.arrayBuffer().catch(() => undefined);
       if (!response.ok) error = `HTTP ${response.status}`;
     } catch (failure) {
-      error = (failure as Error).message;
+      // fetch says only "fetch failed"; the cause names the network error (ECONNREFUSED, a timeout, ...).
+      const cause = (failure as { cause?: { code?: string; message?: string } }).cause;
+      error = [(failure as Error).message, cause?.code ?? cause?.message].filter(Boolean).join(': ');
     }
     await this.record(delivery, status, error);
   }
