@@ -4,6 +4,7 @@ import { benchAllocator } from './allocator/allocator.bench';
 import { benchCallIngest } from './call-ingest/call-ingest.bench';
 import { BenchContext } from './context';
 import { benchProjector } from './projector/projector.bench';
+import { benchRollups } from './rollups/rollups.bench';
 import { parseBenchOptions } from './options';
 import { BenchReport, markdownReport, printReport } from './report';
 
@@ -39,6 +40,16 @@ async function main(): Promise<void> {
       levels: options.webhookConcurrency,
       durationMs: options.seconds * 1000,
       maxRequests: Math.round(4000 * options.scale),
+    });
+  }
+  if (options.only.includes('rollups')) {
+    report.rollups = await benchRollups(ctx, {
+      displays: Math.round(10_000_000 * options.scale),
+      calls: Math.round(1_000_000 * options.scale),
+      listings: 20_000,
+      dealers: 2_000,
+      visitors: Math.max(1000, Math.round(1_500_000 * options.scale)),
+      days: 30,
     });
   }
   printReport(report, process.stdout);

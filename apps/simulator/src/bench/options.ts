@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const BENCHMARKS = ['allocator', 'projector', 'call-ingest'] as const;
+export const BENCHMARKS = ['allocator', 'projector', 'call-ingest', 'rollups'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 export interface BenchOptions {
@@ -19,13 +19,14 @@ export interface BenchOptions {
 }
 
 const USAGE = `node dist/apps/simulator/src/bench/main.js [options]
-  --only <name>          allocator | projector | call-ingest (repeatable; default all three)
+  --only <name>          allocator | projector | call-ingest | rollups (repeatable; default all four)
   --scale <x>            multiplies request and event counts (default 1)
   --levels <a,b,...>     allocator concurrency levels (default 1,8,32,128)
   --seconds <s>          longest measured phase per level (default 6)
   --repeat-share <r>     share of displays that repeat a pair (default 0.2)
   --events <n>           projector events before --scale (default 60000)
   --webhook-levels <a,b> call-ingest concurrency levels (default 1,16)
+  rollups: 10,000,000 displays and 1,000,000 calls × --scale (20,000 listings, 2,000 dealers, 30 days)
   --profile              write V8 CPU profiles of the services under test (node --cpu-prof)
   --seed <n>             traffic seed (default 1)
   --out <dir>            logs and profiles (default .data/bench)

@@ -2,6 +2,8 @@ import type { AllocatorBenchResult } from './allocator/allocator.bench';
 import type { CallIngestBenchResult } from './call-ingest/call-ingest.bench';
 import type { BenchOptions } from './options';
 import type { ProjectorBenchResult } from './projector/projector.bench';
+import type { RollupBenchResult } from './rollups/rollups.bench';
+import { rollupsLines, rollupsMarkdown } from './rollups/rollups.report';
 import { ms, perSecond, times } from './measure/stats';
 
 export interface BenchReport {
@@ -11,14 +13,16 @@ export interface BenchReport {
   allocator?: AllocatorBenchResult;
   projector?: ProjectorBenchResult;
   callIngest?: CallIngestBenchResult;
+  rollups?: RollupBenchResult;
   /** One section per benchmark that ran, for docs/benchmarks.md. */
-  markdown?: Partial<Record<'allocator' | 'projector' | 'call-ingest', string>>;
+  markdown?: Partial<Record<'allocator' | 'projector' | 'call-ingest' | 'rollups', string>>;
 }
 
 export const REPRODUCE = {
   allocator: 'npm run bench -- --only allocator',
   projector: 'npm run bench -- --only projector',
   'call-ingest': 'npm run bench -- --only call-ingest',
+  rollups: 'npm run bench -- --only rollups',
 };
 
 /** The allocator level the aims are judged at: the best callpool throughput whose p99 stays under 25 ms. */
@@ -44,6 +48,7 @@ export function markdownReport(report: BenchReport): NonNullable<BenchReport['ma
     ...(report.allocator ? { allocator: section(allocatorMarkdown(report.allocator)) } : {}),
     ...(report.projector ? { projector: section(projectorMarkdown(report.projector)) } : {}),
     ...(report.callIngest ? { 'call-ingest': section(callIngestMarkdown(report.callIngest)) } : {}),
+    ...(report.rollups ? { rollups: section(rollupsMarkdown(report.rollups, REPRODUCE.rollups)) } : {}),
   };
 }
 
@@ -125,5 +130,9 @@ export function printReport(report: BenchReport, out: NodeJS.WritableStream): vo
         `  call-ingest  c=${l.concurrency}: p99 ${times(l.callIngest.latency.p99 / l.bare.latency.p99)} the bare handler's (${ms(l.callIngest.latency.p99)} vs ${ms(l.bare.latency.p99)}; p50 ${ms(l.callIngest.latency.p50)} vs ${ms(l.bare.latency.p50)})  [aim ≤2×: ${l.callIngest.latency.p99 <= 2 * l.bare.latency.p99 ? 'met' : 'not met'}]\n`,
       );
     out.write(`               reproduce: ${REPRODUCE['call-ingest']}\n`);
+  }
+  if (report.rollups) {
+    for (const line of rollupsLines(report.rollups)) out.write(`  ${line}\n`);
+    out.write(`               reproduce: ${REPRODUCE.rollups}\n`);
   }
 }
