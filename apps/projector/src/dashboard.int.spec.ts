@@ -5,7 +5,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { DEV_DEALER_WEBHOOK_KEY } from '@callpool/config';
 import { CallpoolEvent, newEvent } from '@callpool/contracts';
 import { sealSecret } from '@callpool/service-kit';
-import { createTestDatabase, dropDatabase, uniqueTopicPrefix, waitFor } from '@callpool/testing';
+import { createTestDatabase, dropDatabase, uniqueTopicPrefix } from '@callpool/testing';
 import { generatedHistory } from '../test-support/generated-history';
 import { caughtUp, projectorConfig, TestPublisher } from '../test-support/harness';
 import { LISTING_PERFORMANCE_COLUMNS } from './dashboard/dashboard.queries';
