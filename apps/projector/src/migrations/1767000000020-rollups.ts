@@ -72,23 +72,25 @@ LEFT JOIN listings l ON l.listing_id = t.listing_id
 WHERE t.registered OR t.displays > 0 OR t.calls > 0`;
 
 /** Same columns and meaning as before (migration 1767000000002), from one row of deltas per window. */
+/**
+ * pool_windows is dense (a row per window, zeros included) and starts at the
+ * first window with an event, so the running sums are one ordered index scan;
+ * windows after the last one with an event (a session's end shows one window
+ * later) are cut off, as before.
+ */
 const poolHealth = `
 CREATE OR REPLACE VIEW pool_health AS
-WITH bounds AS (
-  SELECT min(window_start) AS first_window, max(window_start) AS last_window FROM pool_windows WHERE anchors > 0
-), windows AS (
-  SELECT generate_series(first_window, last_window, interval '10 minutes') AS window_start FROM bounds
-), running AS (
-  SELECT w.window_start,
-         sum(COALESCE(p.sessions, 0)) OVER upto AS concurrent_sessions,
-         sum(COALESCE(p.displayed, 0)) OVER upto AS displayed,
-         sum(COALESCE(p.locked, 0)) OVER upto AS locked,
-         sum(COALESCE(p.available, 0)) OVER upto AS available,
-         sum(COALESCE(p.cooling, 0)) OVER upto AS cooling,
-         COALESCE(p.overflow_displays, 0) AS overflow_displays
-  FROM windows w
-  LEFT JOIN pool_windows p ON p.window_start = w.window_start
-  WINDOW upto AS (ORDER BY w.window_start ROWS UNBOUNDED PRECEDING)
+WITH running AS (
+  SELECT p.window_start,
+         sum(p.sessions) OVER upto AS concurrent_sessions,
+         sum(p.displayed) OVER upto AS displayed,
+         sum(p.locked) OVER upto AS locked,
+         sum(p.available) OVER upto AS available,
+         sum(p.cooling) OVER upto AS cooling,
+         p.overflow_displays
+  FROM pool_windows p
+  WHERE p.window_start <= (SELECT max(window_start) FROM pool_windows WHERE anchors > 0)
+  WINDOW upto AS (ORDER BY p.window_start ROWS UNBOUNDED PRECEDING)
 )
 SELECT window_start,
        concurrent_sessions::integer AS concurrent_sessions,

@@ -12,7 +12,8 @@ const day = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
  */
 export async function recomputeRollups(db: Runs): Promise<void> {
   await db.query('TRUNCATE listing_visitors, listing_totals, listing_daily, pool_windows');
-  for (const statement of [listingVisitors, listingTotals, listingDaily, poolWindows]) await db.query(statement);
+  for (const statement of [listingVisitors, listingTotals, listingDaily, poolWindows, DENSE_WINDOWS])
+    await db.query(statement);
 }
 
 const listingVisitors = `
@@ -82,6 +83,14 @@ FROM (
   UNION ALL
   SELECT ${bin('displayed_at')}, 1, 0, 0, 0, 0, 0, 1 FROM displays WHERE pool = 'overflow'
 ) deltas
-GROUP BY w
-HAVING sum(anchors) <> 0 OR sum(displayed) <> 0 OR sum(locked) <> 0 OR sum(available) <> 0 OR sum(cooling) <> 0
-    OR sum(sessions) <> 0 OR sum(overflow) <> 0`;
+GROUP BY w`;
+
+/**
+ * pool_windows holds every window from its first to its last, zeros included,
+ * so pool_health reads it in key order with no gaps to fill (no join, no sort).
+ */
+export const DENSE_WINDOWS = `
+INSERT INTO pool_windows (window_start)
+SELECT generate_series(min(window_start), max(window_start), interval '10 minutes') FROM pool_windows
+HAVING count(*) > 0
+ON CONFLICT (window_start) DO NOTHING`;

@@ -143,10 +143,15 @@ async function writeWindows(db: Db, rows: ReturnType<WindowDeltas['rows']>): Pro
      ON CONFLICT (window_start) DO UPDATE SET ${columns.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}`,
     [toJson(rows)],
   );
+  // Keeps the windows dense (backfill.ts): from the neighbours of what this batch touched, every window in between.
   await db.query(
-    `DELETE FROM pool_windows WHERE window_start = ANY($1::timestamptz[])
-     AND anchors = 0 AND displayed = 0 AND locked = 0 AND available = 0 AND cooling = 0 AND sessions = 0 AND overflow_displays = 0`,
-    [rows.map((r) => r.window_start)],
+    `INSERT INTO pool_windows (window_start)
+     SELECT generate_series(
+       COALESCE((SELECT max(window_start) FROM pool_windows WHERE window_start < $1), $1),
+       COALESCE((SELECT min(window_start) FROM pool_windows WHERE window_start > $2), $2),
+       interval '10 minutes')
+     ON CONFLICT (window_start) DO NOTHING`,
+    [rows[0].window_start, rows[rows.length - 1].window_start],
   );
 }
 
