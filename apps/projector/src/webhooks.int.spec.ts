@@ -7,6 +7,7 @@ import { createTestDatabase, dropDatabase, uniqueTopicPrefix, waitFor } from '@c
 import { handMadeHistory } from '../test-support/hand-made-history';
 import { caughtUp, projectorConfig, query, TestPublisher } from '../test-support/harness';
 import { RunningProjector, startProjector } from './projector';
+import { rebuildProjection } from './rebuild/rebuild-projection';
 import { verifyDelivery } from './webhooks/signature';
 
 const SECRET = 'whsec-dealer-one-0123456789';
@@ -158,5 +159,17 @@ describe('dealer webhooks', () => {
       { call_sid: 'CA2', dealer_id: 'D-1', url, attempts: 3, last_status: 200, last_error: null },
       { call_sid: 'CA3', dealer_id: 'D-1', url, attempts: 1, last_status: 200, last_error: null },
     ]);
-  }, 60000);
+
+    // A rebuild from offset zero enqueues every call again, and carries over what the dealer already received.
+    const before = received.length;
+    await rebuildProjection(projector.projector.config, { info: () => undefined, warn: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(received.length).toBe(before);
+    expect(
+      await query(
+        databaseUrl,
+        'SELECT call_sid, dealer_id, url, attempts, last_status, last_error FROM callpool.webhook_deliveries ORDER BY call_sid',
+      ),
+    ).toEqual(rows);
+  }, 90000);
 });

@@ -20,6 +20,7 @@ export async function swapSchemas(databaseUrl: string, live: string, rebuilt: st
     await client.query(`SET LOCAL lock_timeout = '30s'`);
     if (retired) {
       await client.query(`LOCK TABLE ${quoteIdent(live)}.projector_offsets IN EXCLUSIVE MODE`);
+      await carryDeliveries(client, live, rebuilt);
       await client.query(`ALTER SCHEMA ${quoteIdent(live)} RENAME TO ${quoteIdent(retired)}`);
     }
     await client.query(`ALTER SCHEMA ${quoteIdent(rebuilt)} RENAME TO ${quoteIdent(live)}`);
@@ -31,6 +32,32 @@ export async function swapSchemas(databaseUrl: string, live: string, rebuilt: st
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Dealer notifications are the one thing a replay cannot know: what the
+ * dealers' servers already answered. The rebuilt schema enqueued every
+ * completed call again; each delivery takes over the live row's state, so
+ * a rebuild never notifies a dealer twice.
+ */
+async function carryDeliveries(client: Client, live: string, rebuilt: string): Promise<void> {
+  const found = await client.query(`SELECT to_regclass($1) AS live`, [`${quoteIdent(live)}.webhook_deliveries`]);
+  if (!found.rows[0].live) return;
+  const columns = [
+    'url',
+    'attempts',
+    'last_status',
+    'last_error',
+    'next_attempt_at',
+    'delivered_at',
+    'enqueued_at',
+    'gave_up_at',
+    'payload',
+  ];
+  await client.query(
+    `UPDATE ${quoteIdent(rebuilt)}.webhook_deliveries r SET ${columns.map((c) => `${c} = l.${c}`).join(', ')}
+     FROM ${quoteIdent(live)}.webhook_deliveries l WHERE l.call_sid = r.call_sid`,
+  );
 }
 
 /**
