@@ -89,6 +89,7 @@ try {
   allocator     ${local(env.ALLOCATOR_PORT)}/v1/pool   ${local(env.ALLOCATOR_PORT)}/metrics
   call-ingest   ${local(env.CALL_INGEST_PORT)}/health
   projector     ${local(env.PROJECTOR_PORT)}/health
+  dashboard     ${local(env.PROJECTOR_PORT)}/dashboard   (any user name; password ${env.ANALYST_PASSWORD ? 'ANALYST_PASSWORD' : 'unset: set ANALYST_PASSWORD'})
   Postgres      psql ${env.DATABASE_URL}
                   select * from listing_performance order by calls desc limit 10;
                   select * from pool_health order by window_start desc limit 12;
