@@ -5,7 +5,8 @@ const bin = (column: string) => `date_bin('10 minutes', ${column}, TIMESTAMPTZ '
 const day = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
 
 /**
- * The rollups computed from the raw tables in one pass each: the definition the
+ * The rollups computed from the raw tables in one pass each (in key order: a
+ * sorted insert appends to the index instead of touching it at random): the definition the
  * incremental maintenance (rollup-batch.ts) must agree with. Used to fill them
  * for a database projected before they existed (the migration), by the
  * benchmark after generating raw rows, and by the tests as the reference.
@@ -18,7 +19,7 @@ export async function recomputeRollups(db: Runs): Promise<void> {
 
 const listingVisitors = `
 INSERT INTO listing_visitors (listing_id, visitor_id)
-SELECT DISTINCT listing_id, visitor_id FROM displays`;
+SELECT DISTINCT listing_id, visitor_id FROM displays ORDER BY 1, 2`;
 
 const listingTotals = `
 INSERT INTO listing_totals (listing_id, registered, registered_dealer_id, display_dealer_id, displays, unique_visitors,
@@ -60,7 +61,8 @@ FROM (
          COALESCE(sum(duration_s) FILTER (WHERE answered), 0)
   FROM call_records WHERE listing_id IS NOT NULL AND started_at IS NOT NULL GROUP BY 1, 2
 ) parts
-GROUP BY listing_id, day`;
+GROUP BY listing_id, day
+ORDER BY listing_id, day`;
 
 /** Deltas per window: see the pool_health view (migration 1767000000020) for how they add up. */
 const poolWindows = `
