@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonEnv, databaseEnv, dealerWebhookEnv, loadConfig } from '@callpool/config';
+import { DEFAULT_POLICY } from '@callpool/pool-domain';
 
 const schemaName = z
   .string()
@@ -51,8 +52,8 @@ export const projectorEnv = z.object({
   /** A dealer's server that has not answered after this long counts as a failed attempt. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(10).default(10_000),
   /** The dashboard draws the seed rule (peak sessions × this) and the cap; same variables as the allocator's. */
-  LISTINGS_PER_SESSION: z.coerce.number().positive().default(5),
-  POOL_MAX: z.coerce.number().int().positive().default(500),
+  LISTINGS_PER_SESSION: z.coerce.number().positive().default(DEFAULT_POLICY.listingsPerSession),
+  POOL_MAX: z.coerce.number().int().positive().default(DEFAULT_POLICY.poolMax),
 });
 
 export type ProjectorConfig = z.infer<typeof projectorEnv>;
