@@ -31,6 +31,11 @@ function series(rows, stacked) {
 
 function drawPool(data) {
   const t = data.pool.map((w) => hhmm(w.t));
+  const seed = data.pool.map((w) => w.sessions * data.listingsPerSession);
+  const top = Math.max(1, ...seed, ...data.pool.map((w) => w.available + w.displayed + w.locked + w.cooling));
+  // A cap far above the pool would flatten it: then the cap is named, not drawn.
+  const capShown = data.poolMax <= top * 1.5;
+  document.getElementById('pool-cap-note').textContent = capShown ? '' : 'POOL_MAX ' + data.poolMax + ' is above this scale.';
   const area = (name, key) => ({ name, type: 'line', stack: 'pool', areaStyle: {}, symbol: 'none', data: data.pool.map((w) => w[key]) });
   chart('chart-pool', {
     tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 10, top: 30, bottom: 40 },
@@ -38,8 +43,8 @@ function drawPool(data) {
     series: [
       area('available', 'available'), area('displayed', 'displayed'), area('locked', 'locked'), area('cooling', 'cooling'),
       { name: 'seed rule (sessions × ' + data.listingsPerSession + ')', type: 'line', symbol: 'none', lineStyle: { type: 'dashed' },
-        data: data.pool.map((w) => w.sessions * data.listingsPerSession) },
-      { name: 'POOL_MAX', type: 'line', symbol: 'none', lineStyle: { type: 'dotted', color: '#c00' }, data: data.pool.map(() => data.poolMax) },
+        data: seed },
+      ...(capShown ? [{ name: 'POOL_MAX', type: 'line', symbol: 'none', lineStyle: { type: 'dotted', color: '#c00' }, data: data.pool.map(() => data.poolMax) }] : []),
     ],
   }, data.pool.length);
   chart('chart-overflow', {

@@ -35,7 +35,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
   <span>CSV: <a id="export-calls" href="/dashboard/export/calls.csv">calls</a> · <a id="export-listings" href="/dashboard/export/listing-performance.csv">listing performance</a></span>
 </header>
 <main>
-  <section class="wide"><h2>Pool over time by state (UTC windows of 10 minutes), against the seed rule and POOL_MAX</h2><div class="chart" id="chart-pool"></div></section>
+  <section class="wide"><h2>Pool over time by state (UTC windows of 10 minutes), against the seed rule and POOL_MAX</h2><div class="chart" id="chart-pool"></div><p class="note" id="pool-cap-note"></p></section>
   <section><h2>Overflow displays per window</h2><div class="chart" id="chart-overflow"></div></section>
   <section><h2>Calls per hour by attribution</h2><div class="chart" id="chart-attribution"></div></section>
   <section><h2>Calls per hour by confidence</h2><div class="chart" id="chart-confidence"></div></section>
