@@ -123,8 +123,13 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
       new GroupCommitWriter(this.writer, topics, (error) => this.stopWriting(error), observe),
     );
     await this.commands.execute(new ExpireDueCommand(this.clock.now()));
+    const malformed = this.metrics.counter(
+      'callpool_allocator_malformed_events_total',
+      'Messages on callpool.calls that are not a valid event: skipped, never applied',
+      ['topic'],
+    );
     this.calls = this.unlessStopping(
-      new CallsFeed(this.kafka, topicName('calls', prefix), prefix, shard, this.shard, this.commands),
+      new CallsFeed(this.kafka, topicName('calls', prefix), prefix, shard, this.shard, this.commands, malformed),
     );
     await this.calls.start();
     this.unlessStopping(this.replenisher).start();

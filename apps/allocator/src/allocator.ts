@@ -29,6 +29,8 @@ export async function startAllocator(config: AllocatorConfig, options: StartOpti
   const app = await createService(AllocatorModule.forRoot(config, options), {
     name: 'allocator',
     port: config.ALLOCATOR_PORT,
+    // The largest valid body (ids, a 4 KiB context) is far below this; a bigger one is a 413, never parsed.
+    bodyLimitBytes: 16 * 1024,
   });
   const host = options.host ?? '0.0.0.0';
   await app.listen(options.port ?? config.ALLOCATOR_PORT, host);
