@@ -10,14 +10,21 @@ import { ALLOCATOR_CONFIG } from '../tokens';
 
 const RETRY_AFTER = { 'Retry-After': '1' };
 
-/** /v1/* answers 503 with Retry-After until the shard has rebuilt its state from the log. */
+/**
+ * /v1/* answers 503 with Retry-After until the shard has rebuilt its state
+ * from the log, and writes answer it while the group commit is backed up
+ * (back-pressure: the decision is refused before it is made, never after).
+ */
 @Injectable()
 export class ShardReadyGuard implements CanActivate {
   constructor(private readonly shard: PoolShard) {}
 
-  canActivate(): boolean {
-    if (this.shard.isReady()) return true;
-    throw notReady(new NotReadyError(this.shard.status() === 'failed' ? 'failed' : 'rebuilding'));
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.shard.isReady())
+      throw notReady(new NotReadyError(this.shard.status() === 'failed' ? 'failed' : 'rebuilding'));
+    const method = context.switchToHttp().getRequest<FastifyRequest>().method;
+    if (method !== 'GET' && this.shard.backedUp()) throw notReady(new NotReadyError('overloaded'));
+    return true;
   }
 }
 
@@ -52,7 +59,7 @@ export function asApiError(error: unknown): never {
 function notReady(error: NotReadyError): ApiError {
   return new ApiError(
     503,
-    error.reason === 'rebuilding' ? 'rebuilding' : 'unavailable',
+    { rebuilding: 'rebuilding', failed: 'unavailable', overloaded: 'overloaded' }[error.reason],
     error.message,
     [],
     RETRY_AFTER,
