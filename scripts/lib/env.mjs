@@ -1,22 +1,20 @@
 // The environment `npm run up` / `npm start` give the services: the caller's
 // values where set, else development defaults (CONTRACT.md, Environment).
+import { readFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export const DEV_DEFAULTS = {
-  TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000dev',
-  TWILIO_AUTH_TOKEN: 'dev-twilio-auth-token',
-  CALLPOOL_ADMIN_TOKEN: 'dev-admin-token',
-  DIRECTORY_MAIN_LINE: '+15550100000',
-  ANALYST_PASSWORD: 'dev-analyst-password',
-};
+/** The same file the services' own defaults come from (libs/config), so both always agree. */
+export function devDefaults() {
+  return JSON.parse(readFileSync(resolve(ROOT, 'libs/config/src/dev-defaults.json'), 'utf8'));
+}
 
 export function stackEnv(base = process.env) {
   const env = { ...base };
   const defaulted = [];
-  for (const [name, value] of Object.entries(DEV_DEFAULTS)) {
+  for (const [name, value] of Object.entries(devDefaults())) {
     if (!env[name]) {
       env[name] = value;
       defaulted.push(name);

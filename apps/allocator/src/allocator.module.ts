@@ -29,7 +29,12 @@ export class AllocatorModule {
     return {
       module: AllocatorModule,
       imports: [
-        ServiceKitModule.forRoot({ service: 'allocator', clock: config.CALLPOOL_CLOCK, logLevel: config.LOG_LEVEL }),
+        ServiceKitModule.forRoot({
+          service: 'allocator',
+          clock: config.CALLPOOL_CLOCK,
+          logLevel: config.LOG_LEVEL,
+          adminToken: config.CALLPOOL_ADMIN_TOKEN,
+        }),
         CqrsModule.forRoot(),
       ],
       controllers: [PoolApiController],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, envHelpers, loadConfig } from '@callpool/config';
+import { commonEnv, DEV_DEFAULTS, envHelpers, loadConfig, safeSettings } from '@callpool/config';
 import { E164 } from '@callpool/contracts';
 import { DEFAULT_POLICY as D, PoolPolicy, poolPolicy } from '@callpool/pool-domain';
 
@@ -30,8 +30,8 @@ export const allocatorEnv = z
     CALLPOOL_ADMIN_TOKEN: z
       .string({ required_error: 'required: the listing endpoints need a bearer token' })
       .min(8, 'at least 8 characters'),
-    TWILIO_ACCOUNT_SID: z.string().min(1).default('AC00000000000000000000000000000000'),
-    TWILIO_AUTH_TOKEN: z.string().min(1).default('dev-auth-token'),
+    TWILIO_ACCOUNT_SID: z.string().min(1).default(DEV_DEFAULTS.TWILIO_ACCOUNT_SID),
+    TWILIO_AUTH_TOKEN: z.string().min(1).default(DEV_DEFAULTS.TWILIO_AUTH_TOKEN),
     /** Base URL of Twilio's REST API; unset in production (https://api.twilio.com). */
     TWILIO_API_URL: httpUrl.optional(),
     /** A slow Twilio must not stall the replenisher: each request gives up after this. */
@@ -45,7 +45,7 @@ export const allocatorEnv = z
      * Unset: numbers are bought without a fallback.
      */
     TWILIO_VOICE_FALLBACK_URL: httpUrl.optional(),
-    DIRECTORY_MAIN_LINE: E164.default('+15555550100'),
+    DIRECTORY_MAIN_LINE: E164.default(DEV_DEFAULTS.DIRECTORY_MAIN_LINE),
     SESSION_IDLE_SECONDS: seconds(D.sessionIdleMs / S),
     LOCK_DAYS: count(D.lockMs / (24 * 3600 * S)),
     LISTINGS_PER_SESSION: ratio(D.listingsPerSession),
@@ -75,7 +75,15 @@ export const allocatorEnv = z
     /** With the wall clock, how often due expiries are committed. */
     EXPIRY_INTERVAL_MS: count(1000),
   })
-  .refine((env) => env.POOL_FLOOR <= env.POOL_MAX, { path: ['POOL_FLOOR'], message: 'must not exceed POOL_MAX' });
+  .refine((env) => env.POOL_FLOOR <= env.POOL_MAX, { path: ['POOL_FLOOR'], message: 'must not exceed POOL_MAX' })
+  .superRefine(
+    safeSettings({
+      secrets: ['CALLPOOL_ADMIN_TOKEN', 'TWILIO_AUTH_TOKEN'],
+      publicUrl: 'PUBLIC_BASE_URL',
+      required: ['TWILIO_VOICE_FALLBACK_URL'],
+      notDevelopment: ['TWILIO_ACCOUNT_SID', 'DIRECTORY_MAIN_LINE'],
+    }),
+  );
 
 export type AllocatorConfig = z.infer<typeof allocatorEnv>;
 

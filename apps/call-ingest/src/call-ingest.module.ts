@@ -34,7 +34,12 @@ export class CallIngestModule {
     return {
       module: CallIngestModule,
       imports: [
-        ServiceKitModule.forRoot({ service: 'call-ingest', clock: config.CALLPOOL_CLOCK, logLevel: config.LOG_LEVEL }),
+        ServiceKitModule.forRoot({
+          service: 'call-ingest',
+          clock: config.CALLPOOL_CLOCK,
+          logLevel: config.LOG_LEVEL,
+          adminToken: config.CALLPOOL_ADMIN_TOKEN,
+        }),
         CqrsModule.forRoot(),
       ],
       controllers: [TwilioWebhooksController],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, databaseEnv, loadConfig } from '@callpool/config';
+import { commonEnv, databaseEnv, loadConfig, safeSettings } from '@callpool/config';
 
 const schemaName = z
   .string()
@@ -9,36 +9,38 @@ const schemaName = z
  * The projector's environment (CONTRACT.md, Environment). Port 0 is allowed so
  * in-process tests can take any free port.
  */
-export const projectorEnv = z.object({
-  ...commonEnv,
-  ...databaseEnv,
-  PROJECTOR_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
-  /**
-   * Password of the read-only `callpool_analyst` role. Unset or empty: the role
-   * is still created, but NOLOGIN (grant it to real users, or set this and restart).
-   */
-  ANALYST_PASSWORD: z
-    .string()
-    .optional()
-    .transform((value) => (value ? value : undefined)),
-  /** Most messages projected in one Postgres transaction. */
-  PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(1000),
-  /**
-   * Partitions (topics) projected at once, each batch in its own transaction.
-   * Only `sessions` is written from two topics; its rows merge
-   * order-independently and are upserted in key order, so concurrent batches
-   * neither lose an update nor deadlock.
-   */
-  PROJECTOR_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
-  /** The schema analysts read (search_path of the database and of the analyst role). */
-  PROJECTOR_SCHEMA: schemaName.default('callpool'),
-  /** How long the projector waits before reconnecting after a failed batch. */
-  PROJECTOR_RETRY_MS: z.coerce.number().int().min(10).max(60000).default(1000),
-  /** Event ids are kept this many days of event time to recognise redeliveries (projection/dedupe-horizon.ts). */
-  PROJECTOR_DEDUPE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  /** How often (real time) ids past that horizon are deleted. */
-  PROJECTOR_DEDUPE_TRIM_INTERVAL_MS: z.coerce.number().int().min(10).default(60_000),
-});
+export const projectorEnv = z
+  .object({
+    ...commonEnv,
+    ...databaseEnv,
+    PROJECTOR_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
+    /**
+     * Password of the read-only `callpool_analyst` role. Unset or empty: the role
+     * is still created, but NOLOGIN (grant it to real users, or set this and restart).
+     */
+    ANALYST_PASSWORD: z
+      .string()
+      .optional()
+      .transform((value) => (value ? value : undefined)),
+    /** Most messages projected in one Postgres transaction. */
+    PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(1000),
+    /**
+     * Partitions (topics) projected at once, each batch in its own transaction.
+     * Only `sessions` is written from two topics; its rows merge
+     * order-independently and are upserted in key order, so concurrent batches
+     * neither lose an update nor deadlock.
+     */
+    PROJECTOR_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
+    /** The schema analysts read (search_path of the database and of the analyst role). */
+    PROJECTOR_SCHEMA: schemaName.default('callpool'),
+    /** How long the projector waits before reconnecting after a failed batch. */
+    PROJECTOR_RETRY_MS: z.coerce.number().int().min(10).max(60000).default(1000),
+    /** Event ids are kept this many days of event time to recognise redeliveries (projection/dedupe-horizon.ts). */
+    PROJECTOR_DEDUPE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** How often (real time) ids past that horizon are deleted. */
+    PROJECTOR_DEDUPE_TRIM_INTERVAL_MS: z.coerce.number().int().min(10).default(60_000),
+  })
+  .superRefine(safeSettings({ passwords: ['ANALYST_PASSWORD'] }));
 
 export type ProjectorConfig = z.infer<typeof projectorEnv>;
 

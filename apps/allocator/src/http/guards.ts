@@ -1,7 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '@callpool/service-kit';
+import { ApiError, bearerMatches, unauthorized } from '@callpool/service-kit';
 import { PoolRuleError } from '@callpool/pool-domain';
 import { AllocatorConfig } from '../config';
 import { CommitRefusedError } from '../kafka/group-commit';
@@ -31,19 +30,12 @@ export class ShardReadyGuard implements CanActivate {
 /** Whoever can change a listing's forwardTo can redirect a dealer's calls: bearer CALLPOOL_ADMIN_TOKEN. */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
-  private readonly expected: Buffer;
-
-  constructor(@Inject(ALLOCATOR_CONFIG) config: AllocatorConfig) {
-    this.expected = Buffer.from(`Bearer ${config.CALLPOOL_ADMIN_TOKEN}`);
-  }
+  constructor(@Inject(ALLOCATOR_CONFIG) private readonly config: AllocatorConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization ?? '';
-    const given = Buffer.from(header);
-    if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return true;
-    throw new ApiError(401, 'unauthorized', 'a valid admin bearer token is required', [], {
-      'WWW-Authenticate': 'Bearer',
-    });
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
+    if (bearerMatches(header, this.config.CALLPOOL_ADMIN_TOKEN)) return true;
+    throw unauthorized();
   }
 }
 
