@@ -26,6 +26,8 @@ export function stackEnv(base = process.env) {
   env.CALL_INGEST_PORT ??= '3002';
   env.PROJECTOR_PORT ??= '3003';
   env.TWILIO_STANDIN_PORT ??= '3010';
+  // The simulator, the demo and the benchmarks drive thousands of visitors from this host.
+  env.RATE_LIMIT_ALLOW ??= '127.0.0.1,::1';
   env.PUBLIC_BASE_URL ??= `http://127.0.0.1:${env.CALL_INGEST_PORT}`;
   env.CALLPOOL_RUN_DIR ??= resolve(ROOT, '.data/run');
   env.CALL_INGEST_DATA_DIR ??= resolve(env.CALLPOOL_RUN_DIR, 'call-ingest');

@@ -11,6 +11,7 @@ import { ExpireDueHandler, RecordCallHandler, RecordProvisioningHandler } from '
 import { AllocatorConfig, policyFromConfig } from './config';
 import { AdminTokenGuard, ShardReadyGuard } from './http/guards';
 import { PoolApiController } from './http/pool-api.controller';
+import { RateLimitGuard } from './http/rate-limits';
 import { PoolShard } from './pool/pool-shard';
 import { Replenisher } from './replenisher/replenisher';
 import { ALLOCATOR_CONFIG, EXIT, Exit, KAFKA, TWILIO_NUMBERS } from './tokens';
@@ -67,6 +68,7 @@ export class AllocatorModule {
         AllocatorLifecycle,
         ShardReadyGuard,
         AdminTokenGuard,
+        RateLimitGuard,
         DisplayNumberHandler,
         RecordPageViewHandler,
         RegisterListingHandler,

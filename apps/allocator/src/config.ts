@@ -14,6 +14,26 @@ const httpUrl = z
 
 const S = 1000;
 
+const addressList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().ip('each must be an IP address')));
+
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((value): boolean | number | string | undefined => {
+    if (value === undefined || value === '' || value === 'false') return undefined;
+    if (value === 'true') return true;
+    return /^\d+$/.test(value) ? Number(value) : value;
+  });
+
 /**
  * The allocator's environment (CONTRACT.md names, plus its own in the same
  * style). The admin token has no default: whoever can call the listing
@@ -74,6 +94,22 @@ export const allocatorEnv = z
     REPLENISH_INTERVAL_MS: count(1000),
     /** With the wall clock, how often due expiries are committed. */
     EXPIRY_INTERVAL_MS: count(1000),
+    /**
+     * Rate limits of POST /v1/displays and POST /v1/page-views (each route
+     * counted apart): requests per client address and per visitor id within
+     * the window. A person's browser stays far below; a script does not.
+     */
+    RATE_LIMIT_PER_ADDRESS: count(600),
+    RATE_LIMIT_PER_VISITOR: count(120),
+    RATE_LIMIT_WINDOW_SECONDS: seconds(60),
+    /** Client addresses never limited (the local simulator and benchmarks: npm run up sets 127.0.0.1,::1). */
+    RATE_LIMIT_ALLOW: addressList,
+    /**
+     * Behind a load balancer every request comes from its address: trust its
+     * X-Forwarded-For (Fastify's trustProxy: `true`, a hop count, or the
+     * proxies' addresses/CIDRs, comma-separated). Unset: the socket's address.
+     */
+    TRUST_PROXY: trustProxy,
   })
   .refine((env) => env.POOL_FLOOR <= env.POOL_MAX, { path: ['POOL_FLOOR'], message: 'must not exceed POOL_MAX' })
   .superRefine(

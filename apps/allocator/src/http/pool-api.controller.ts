@@ -14,6 +14,7 @@ import {
 import { PoolShard } from '../pool/pool-shard';
 import { Replenisher } from '../replenisher/replenisher';
 import { AdminTokenGuard, asApiError, ShardReadyGuard } from './guards';
+import { RateLimitGuard } from './rate-limits';
 import { DisplayRequest, ListingIdParam, ListingRequest, PageViewRequest } from './inputs';
 
 /** The allocator's HTTP API (CONTRACT.md): parse, send the command, map the answer. */
@@ -29,12 +30,14 @@ export class PoolApiController {
 
   @Post('displays')
   @HttpCode(200)
+  @UseGuards(RateLimitGuard)
   display(@Body() body: unknown): Promise<DisplayAnswer> {
     return this.commands.execute(new DisplayNumberCommand(parseInput(DisplayRequest, body))).catch(asApiError);
   }
 
   @Post('page-views')
   @HttpCode(202)
+  @UseGuards(RateLimitGuard)
   async pageView(@Body() body: unknown): Promise<{ accepted: true }> {
     await this.commands.execute(new RecordPageViewCommand(parseInput(PageViewRequest, body))).catch(asApiError);
     return { accepted: true };
