@@ -82,7 +82,7 @@ export class CallIngestModule {
           provide: SpoolPublisher,
           inject: [Spool, KAFKA, CLOCK],
           useFactory: (spool: Spool, kafka: Kafka, clock: Clock) =>
-            new SpoolPublisher(spool, new EventPublisher(kafka), {
+            new SpoolPublisher(spool, () => new EventPublisher(kafka), {
               topic: topicName('calls', config.CALLPOOL_TOPIC_PREFIX),
               retainSeconds: config.SPOOL_RETAIN_SECONDS,
               now: () => clock.now(),

@@ -51,6 +51,10 @@ export const callIngestEnv = z
     CALL_INGEST_DATA_DIR: z.string().min(1).default('.data/call-ingest'),
     /** How often the number→holder view is written to disk (it is also written on shutdown). */
     VIEW_SNAPSHOT_SECONDS: seconds(30),
+    /** /health is degraded while more call events than this wait in the spool for Kafka. */
+    SPOOL_DEGRADED_PENDING: z.coerce.number().int().min(0).default(1000),
+    /** /health answers 503 past this many (about 500 bytes each on disk): an operator must act. */
+    SPOOL_MAX_PENDING: z.coerce.number().int().positive().default(1_000_000),
     /** Published spool segments are kept this long, so a restart still recognises Twilio's retries. */
     SPOOL_RETAIN_SECONDS: seconds(24 * 3600),
     /** Twilio's webhooks are a few kilobytes; anything much bigger is not Twilio (413). */
