@@ -95,7 +95,7 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
   private async goLive(): Promise<void> {
     const prefix = this.config.CALLPOOL_TOPIC_PREFIX;
     const shard = this.config.ALLOCATOR_SHARD;
-    await ensureTopics(this.kafka, prefix, shard + 1);
+    await ensureTopics(this.kafka, prefix, shard + 1, this.config.KAFKA_REPLICATION_FACTOR);
     this.writer = this.unlessStopping(
       new TransactionalEventWriter(this.kafka, `${prefix}callpool-allocator-shard-${shard}`, {
         retry: TRANSACTION_RETRY,

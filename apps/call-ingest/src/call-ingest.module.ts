@@ -72,6 +72,7 @@ export class CallIngestModule {
             new ViewFeed({
               kafka,
               topicPrefix: config.CALLPOOL_TOPIC_PREFIX,
+              replicationFactor: config.KAFKA_REPLICATION_FACTOR,
               dataDir: config.CALL_INGEST_DATA_DIR,
               snapshotEveryMs: config.VIEW_SNAPSHOT_SECONDS * 1000,
               onEventTime: (at) => (clock instanceof ManualClock ? clock.catchUpTo(at) : undefined),

@@ -46,6 +46,8 @@ export const commonEnv = {
     .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore')
     .default(''),
   CALLPOOL_CLOCK: z.enum(['wall', 'manual']).default('wall'),
+  /** Replicas of each topic the services create (at most the number of brokers). */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(16).default(1),
   ...deploymentEnv,
   /** Bearer token of POST /internal/clock (and the allocator's listing endpoints); required with a manual clock. */
   CALLPOOL_ADMIN_TOKEN: z.string().min(8, 'at least 8 characters').optional(),
