@@ -74,4 +74,23 @@ describe('allocator at the edge', () => {
     const metrics = await (await fetch(`${client.url}/metrics`)).text();
     expect(metrics).toMatch(/callpool_allocator_malformed_events_total\{topic="[^"]+callpool\.calls"\} 1/);
   });
+
+  it('writes a page view retried with the same pageViewId as one event id (recorded once downstream)', async () => {
+    const view = (pageViewId?: string) =>
+      client.request('POST', '/v1/page-views', {
+        visitorId: 'v-retry',
+        sessionId: 's-retry',
+        url: '/cars/L-1',
+        action: 'view',
+        ...(pageViewId ? { pageViewId } : {}),
+      });
+    for (const pageViewId of ['pv-1', 'pv-1', 'pv-2', undefined, undefined])
+      expect((await view(pageViewId)).status).toBe(202);
+    const ids = (await world.readTopic('webEvents'))
+      .filter((e) => e.type === 'PageViewed' && e.data.visitorId === 'v-retry')
+      .map((e) => e.id);
+    expect(ids).toHaveLength(5);
+    expect(ids[0]).toBe(ids[1]);
+    expect(new Set(ids).size).toBe(4);
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@callpool/clock';
@@ -44,6 +45,18 @@ export class RecordPageViewHandler implements ICommandHandler<RecordPageViewComm
   ) {}
 
   async execute({ input }: RecordPageViewCommand): Promise<void> {
-    await this.shard.execute({ type: 'RecordPageView', ...input }, this.clock.now().getTime()).committed;
+    const { pageViewId, ...view } = input;
+    const causation = pageViewId ? { eventId: pageViewEventId(view.visitorId, pageViewId) } : undefined;
+    await this.shard.execute({ type: 'RecordPageView', ...view }, this.clock.now().getTime(), causation).committed;
   }
+}
+
+/**
+ * A page view the browser retried (same pageViewId) becomes an event with the
+ * same id, which every consumer already deduplicates by: page_views gets one
+ * row. Hashed with the visitor id, so one visitor's ids cannot name another's events.
+ */
+export function pageViewEventId(visitorId: string, pageViewId: string): string {
+  const digest = createHash('sha256').update(visitorId).update('\u0000').update(pageViewId).digest('hex');
+  return `page-view-${digest.slice(0, 32)}`;
 }

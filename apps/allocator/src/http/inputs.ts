@@ -51,6 +51,8 @@ export const PageViewRequest = z.object({
   url: storableText(1, 2048),
   action: storableText(1, 64),
   listingId: StorableId.optional(),
+  /** Optional: the page's own id of this view; a retry with the same id is recorded once. */
+  pageViewId: StorableId.optional(),
 });
 
 /** `title` and `dealerName` (v3) are what a caller hears in the caller menu. */
