@@ -94,3 +94,36 @@ describe('allocator at the edge', () => {
     expect(new Set(ids).size).toBe(4);
   });
 });
+
+/** The wall clock's expiry pass runs every EXPIRY_INTERVAL_MS: activity in between must not revive an ended session. */
+describe('allocator: activity racing the expiry pass', () => {
+  const world = new AllocatorHarness('alloc_revive', {
+    POOL_FLOOR: 2,
+    POOL_MAX: 2,
+    SESSION_IDLE_SECONDS: 1,
+    EXPIRY_INTERVAL_MS: 3_600_000,
+  });
+  beforeAll(() => world.setUp());
+  afterAll(() => world.tearDown());
+
+  it('ends a session whose idle time is up before a late page view or display of it counts', async () => {
+    const client = await world.start();
+    await client.listing('L-1');
+    await client.waitForAvailable(2);
+    const shown = await client.display('v-1', 's-1', 'L-1');
+    expect(shown.body.pool).toBe('session');
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+
+    const view = { visitorId: 'v-1', sessionId: 's-1', url: '/cars/L-1', action: 'view' };
+    expect((await client.request('POST', '/v1/page-views', view)).status).toBe(202);
+    expect(await client.pool()).toEqual(expect.objectContaining({ displayed: 0, cooling: 1 }));
+    const ended = (await world.readTopic('allocations')).filter((e) => e.type === 'SessionExpired');
+    expect(ended.map((e) => e.type === 'SessionExpired' && e.data.sessionId)).toEqual(['s-1']);
+
+    // The same idea for a display: the page view above opened a new session, now idle too.
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    await client.display('v-1', 's-1', 'L-1');
+    const endedAgain = (await world.readTopic('allocations')).filter((e) => e.type === 'SessionExpired');
+    expect(endedAgain).toHaveLength(2);
+  });
+});

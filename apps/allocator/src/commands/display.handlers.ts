@@ -25,6 +25,7 @@ export class DisplayNumberHandler implements ICommandHandler<DisplayNumberComman
 
   async execute({ input }: DisplayNumberCommand): Promise<DisplayAnswer> {
     const now = this.clock.now().getTime();
+    this.shard.expireSessionIfDue(input.sessionId, now);
     const { events, committed } = this.shard.execute({ type: 'DisplayNumber', ...input }, now);
     const shown = events[events.length - 1] as PoolEventOf<'NumberDisplayed'>;
     if (wakesReplenisher(shown.data, this.shard.state, now, this.shard.policy))
@@ -47,6 +48,7 @@ export class RecordPageViewHandler implements ICommandHandler<RecordPageViewComm
   async execute({ input }: RecordPageViewCommand): Promise<void> {
     const { pageViewId, ...view } = input;
     const causation = pageViewId ? { eventId: pageViewEventId(view.visitorId, pageViewId) } : undefined;
+    this.shard.expireSessionIfDue(view.sessionId, this.clock.now().getTime());
     await this.shard.execute({ type: 'RecordPageView', ...view }, this.clock.now().getTime(), causation).committed;
   }
 }

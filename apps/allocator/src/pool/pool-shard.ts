@@ -88,6 +88,21 @@ export class PoolShard {
   }
 
   /**
+   * Activity on a session whose idle time is already up, before the expiry
+   * pass got to it (the wall clock's pass runs every EXPIRY_INTERVAL_MS; a
+   * clock move commits its expiries a moment after it moved): commit the due
+   * expiries first, as the pass would, so the activity starts a new session
+   * instead of reviving the one that ended. Same group commit, earlier in it.
+   */
+  expireSessionIfDue(sessionId: string, now: number): void {
+    for (;;) {
+      const session = this.state.sessions.get(sessionId);
+      if (!session || now < session.expiresAt) return;
+      if (this.execute({ type: 'ExpireDue' }, now).events.length === 0) return;
+    }
+  }
+
+  /**
    * Page views this process wrote come back through its web-events consumer;
    * they are already folded. (Page views of other producers are folded when
    * they arrive.)
