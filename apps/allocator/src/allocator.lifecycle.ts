@@ -174,6 +174,8 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
    * itself from the log in this process, retrying until the broker is back.
    */
   private stopWriting(error: Error): void {
+    // Shutting down: the transaction failed because the producer is being closed; nothing to rebuild.
+    if (this.stopping) return;
     if (!isFencedError(error)) {
       void this.recover(error);
       return;
