@@ -5,7 +5,7 @@
 // needs no runtime hooks. Type checking is `npm run typecheck` (tsc), kept apart
 // because it is ten times slower and changes nothing in the output.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ async function* sources(dir) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* sources(path);
     else if (path.endsWith('.ts') && !path.endsWith('.d.ts') && !path.includes('.spec.')) yield path;
+    else if (path.endsWith('.json') && path.includes('/src/')) yield path;
   }
 }
 
@@ -40,6 +41,13 @@ const options = (file) => ({
 let count = 0;
 for (const top of ['apps', 'libs']) {
   for await (const file of sources(join(root, top))) {
+    if (file.endsWith('.json')) {
+      // Data imported by the code (libs/config/src/dev-defaults.json): copied as is.
+      const target = join(out, relative(root, file));
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(file, target);
+      continue;
+    }
     const { code, map } = await transformFile(file, options(file));
     const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
     await mkdir(dirname(target), { recursive: true });

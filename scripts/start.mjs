@@ -32,8 +32,11 @@ async function stop() {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
+// /internal/clock requires the admin token in every service (CONTRACT.md v3, Clock).
+const admin = () => ({ headers: { authorization: `Bearer ${env.CALLPOOL_ADMIN_TOKEN}` } });
+
 async function clockIsManual() {
-  const response = await fetch(`${local(env.ALLOCATOR_PORT)}/internal/clock`).catch(() => undefined);
+  const response = await fetch(`${local(env.ALLOCATOR_PORT)}/internal/clock`, admin()).catch(() => undefined);
   return response?.status === 200;
 }
 
@@ -44,7 +47,7 @@ async function clockIsManual() {
 async function eveningPeak() {
   const ports = [env.ALLOCATOR_PORT, env.CALL_INGEST_PORT, env.PROJECTOR_PORT];
   const clocks = await Promise.all(
-    ports.map(async (port) => Date.parse((await (await fetch(`${local(port)}/internal/clock`)).json()).now)),
+    ports.map(async (port) => Date.parse((await (await fetch(`${local(port)}/internal/clock`, admin())).json()).now)),
   );
   const day = new Date(Math.max(...clocks));
   day.setUTCHours(24, 0, 0, 0);

@@ -107,6 +107,9 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.retention.ms=-1
+# Explicit, not the default: the allocator bounds each group-commit transaction at half of it
+# (apps/allocator/src/kafka/group-commit.ts, BROKER_MESSAGE_MAX_BYTES). Change both together.
+message.max.bytes=1048576
 EOF
 }
 

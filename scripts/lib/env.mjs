@@ -1,22 +1,20 @@
 // The environment `npm run up` / `npm start` give the services: the caller's
 // values where set, else development defaults (CONTRACT.md, Environment).
+import { readFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export const DEV_DEFAULTS = {
-  TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000dev',
-  TWILIO_AUTH_TOKEN: 'dev-twilio-auth-token',
-  CALLPOOL_ADMIN_TOKEN: 'dev-admin-token',
-  DIRECTORY_MAIN_LINE: '+15550100000',
-  ANALYST_PASSWORD: 'dev-analyst-password',
-};
+/** The same file the services' own defaults come from (libs/config), so both always agree. */
+export function devDefaults() {
+  return JSON.parse(readFileSync(resolve(ROOT, 'libs/config/src/dev-defaults.json'), 'utf8'));
+}
 
 export function stackEnv(base = process.env) {
   const env = { ...base };
   const defaulted = [];
-  for (const [name, value] of Object.entries(DEV_DEFAULTS)) {
+  for (const [name, value] of Object.entries(devDefaults())) {
     if (!env[name]) {
       env[name] = value;
       defaulted.push(name);
@@ -28,6 +26,8 @@ export function stackEnv(base = process.env) {
   env.CALL_INGEST_PORT ??= '3002';
   env.PROJECTOR_PORT ??= '3003';
   env.TWILIO_STANDIN_PORT ??= '3010';
+  // The simulator, the demo and the benchmarks drive thousands of visitors from this host.
+  env.RATE_LIMIT_ALLOW ??= '127.0.0.1,::1';
   env.PUBLIC_BASE_URL ??= `http://127.0.0.1:${env.CALL_INGEST_PORT}`;
   env.CALLPOOL_RUN_DIR ??= resolve(ROOT, '.data/run');
   env.CALL_INGEST_DATA_DIR ??= resolve(env.CALLPOOL_RUN_DIR, 'call-ingest');

@@ -26,7 +26,7 @@ const display = (visitorId: string, sessionId: string, listingId: string) =>
 
 async function moveClocks(seconds: number): Promise<void> {
   for (const service of services) {
-    const moved = await http('POST', `${service}/internal/clock`, { now: at(seconds) });
+    const moved = await http('POST', `${service}/internal/clock`, { now: at(seconds) }, token);
     expect(moved.status).toBe(204);
   }
 }
@@ -35,7 +35,9 @@ beforeAll(async () => {
   await stack.up();
   // Each manual clock started at its own wall time; line them up on the latest.
   const clocks = await Promise.all(
-    services.map(async (service) => Date.parse((await http('GET', `${service}/internal/clock`)).body.now)),
+    services.map(async (service) =>
+      Date.parse((await http('GET', `${service}/internal/clock`, undefined, token)).body.now),
+    ),
   );
   t0 = Math.max(...clocks);
   await moveClocks(0);
@@ -59,7 +61,14 @@ it('moves every service clock forward only (204, the same instant 204, earlier 4
   await moveClocks(1);
   await moveClocks(1);
   for (const service of services)
-    expect((await http('POST', `${service}/internal/clock`, { now: at(0) })).status).toBe(409);
+    expect((await http('POST', `${service}/internal/clock`, { now: at(0) }, token)).status).toBe(409);
+});
+
+it('moves no clock without the admin token (401)', async () => {
+  for (const service of services) {
+    expect((await http('POST', `${service}/internal/clock`, { now: at(2) })).status).toBe(401);
+    expect((await http('POST', `${service}/internal/clock`, { now: at(2) }, 'not-the-token')).status).toBe(401);
+  }
 });
 
 it('keeps a session alive with page views, then expires it at its due time and cools its number', async () => {

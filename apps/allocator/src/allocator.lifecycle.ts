@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Kafka } from 'kafkajs';
+import type { Counter } from 'prom-client';
 import { CLOCK, Clock, ManualClock } from '@callpool/clock';
 import { topicName } from '@callpool/contracts';
 import { poolSizing, poolTarget } from '@callpool/pool-domain';
@@ -22,6 +23,9 @@ import { ALLOCATOR_CONFIG, EXIT, Exit, KAFKA } from './tokens';
  */
 const TRANSACTION_RETRY = { initialRetryTime: 2, maxRetryTime: 1000, retries: 12 };
 
+/** Longest wait between attempts to rebuild after a failed transaction (the broker may be down a while). */
+const RECOVERY_MAX_MS = 10_000;
+
 /**
  * Start-up order matters: claim the transactionalId first (fencing any older
  * allocator of this shard and aborting its open transaction), then replay the
@@ -38,6 +42,8 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
   private expiring: Promise<unknown> = Promise.resolve();
   private live: Promise<void> | null = null;
   private stopping = false;
+  private followersStarted = false;
+  private readonly recoveries: Counter<string>;
 
   constructor(
     @Inject(ALLOCATOR_CONFIG) private readonly config: AllocatorConfig,
@@ -51,6 +57,10 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
     advancer: ClockAdvancer,
     health: HealthRegistry,
   ) {
+    this.recoveries = this.metrics.counter(
+      'callpool_allocator_rebuilds_total',
+      'Times the shard threw its state away after a failed transaction and rebuilt it from the log',
+    );
     health.register('pool', () => ({ up: this.shard.isReady(), detail: this.shard.status() }));
     this.registerPoolGauges();
     advancer.onAdvance((now) => this.expireUpTo(now));
@@ -85,7 +95,7 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
   private async goLive(): Promise<void> {
     const prefix = this.config.CALLPOOL_TOPIC_PREFIX;
     const shard = this.config.ALLOCATOR_SHARD;
-    await ensureTopics(this.kafka, prefix, shard + 1);
+    await ensureTopics(this.kafka, prefix, shard + 1, this.config.KAFKA_REPLICATION_FACTOR);
     this.writer = this.unlessStopping(
       new TransactionalEventWriter(this.kafka, `${prefix}callpool-allocator-shard-${shard}`, {
         retry: TRANSACTION_RETRY,
@@ -123,12 +133,19 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
       new GroupCommitWriter(this.writer, topics, (error) => this.stopWriting(error), observe),
     );
     await this.commands.execute(new ExpireDueCommand(this.clock.now()));
+    const malformed = this.metrics.counter(
+      'callpool_allocator_malformed_events_total',
+      'Messages on callpool.calls that are not a valid event: skipped, never applied',
+      ['topic'],
+    );
     this.calls = this.unlessStopping(
-      new CallsFeed(this.kafka, topicName('calls', prefix), prefix, shard, this.shard, this.commands),
+      new CallsFeed(this.kafka, topicName('calls', prefix), prefix, shard, this.shard, this.commands, malformed),
     );
     await this.calls.start();
-    this.unlessStopping(this.replenisher).start();
-    if (this.clock.kind === 'wall')
+    // After a rebuild they are running already: the replenisher waits by itself while the shard is not ready.
+    if (!this.followersStarted) this.unlessStopping(this.replenisher).start();
+    this.followersStarted = true;
+    if (this.clock.kind === 'wall' && !this.expiryTimer)
       this.expiryTimer = setInterval(() => void this.expireUpTo(this.clock.now()), this.config.EXPIRY_INTERVAL_MS);
     this.log.log(`shard ${shard} live at ${this.clock.now().toISOString()} (${this.clock.kind} clock)`);
   }
@@ -150,15 +167,53 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
     return run;
   }
 
-  /** Fenced or a failed transaction: never write again; exit so a restart rebuilds from the log. */
+  /**
+   * Fenced: another allocator owns this shard now, so never write again and
+   * exit. A failed transaction otherwise (the broker was unreachable, a
+   * timeout): the requests of that batch answer 503, and the shard rebuilds
+   * itself from the log in this process, retrying until the broker is back.
+   */
   private stopWriting(error: Error): void {
-    const fenced = isFencedError(error);
-    const reason = fenced ? 'fenced by another allocator of this shard' : `transaction failed: ${error.message}`;
+    // Shutting down: the transaction failed because the producer is being closed; nothing to rebuild.
+    if (this.stopping) return;
+    if (!isFencedError(error)) {
+      void this.recover(error);
+      return;
+    }
+    const reason = 'fenced by another allocator of this shard';
     this.log.error(`${reason}; exiting`);
     this.halt();
     // Leave the calls group at once, so the allocator that replaced us gets the partition.
     void this.calls?.stop().catch(() => undefined);
-    this.exit(fenced ? 3 : 1, reason);
+    this.exit(3, reason);
+  }
+
+  private async recover(error: Error): Promise<void> {
+    this.log.error(`transaction failed: ${error.message}; rebuilding the shard from the log`);
+    this.recoveries.inc();
+    for (let attempt = 1; !this.stopping; attempt++) {
+      await this.closeFeeds();
+      this.shard.reset();
+      this.live = null;
+      try {
+        await this.start();
+        this.log.log(`shard rebuilt after a failed transaction (attempt ${attempt})`);
+        return;
+      } catch (retry) {
+        const delay = Math.min(RECOVERY_MAX_MS, 250 * 2 ** Math.min(attempt, 8));
+        this.log.warn(`rebuild failed: ${(retry as Error).message}; retrying in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async closeFeeds(): Promise<void> {
+    await this.calls?.stop().catch(() => undefined);
+    await this.replay?.stop().catch(() => undefined);
+    await this.writer?.disconnect().catch(() => undefined);
+    this.calls = null;
+    this.replay = null;
+    this.writer = null;
   }
 
   private halt(): void {
@@ -171,8 +226,6 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
     this.stopping = true;
     this.halt();
     await this.expiring.catch(() => undefined);
-    await this.calls?.stop().catch(() => undefined);
-    await this.replay?.stop().catch(() => undefined);
-    await this.writer?.disconnect().catch(() => undefined);
+    await this.closeFeeds();
   }
 }

@@ -12,6 +12,7 @@ import { ExpireDueHandler, RecordCallHandler, RecordProvisioningHandler } from '
 import { AllocatorConfig, policyFromConfig } from './config';
 import { AdminTokenGuard, ShardReadyGuard } from './http/guards';
 import { PoolApiController } from './http/pool-api.controller';
+import { RateLimitGuard } from './http/rate-limits';
 import { PoolShard } from './pool/pool-shard';
 import { Replenisher } from './replenisher/replenisher';
 import { ALLOCATOR_CONFIG, EXIT, Exit, KAFKA, TWILIO_NUMBERS } from './tokens';
@@ -30,7 +31,12 @@ export class AllocatorModule {
     return {
       module: AllocatorModule,
       imports: [
-        ServiceKitModule.forRoot({ service: 'allocator', clock: config.CALLPOOL_CLOCK, logLevel: config.LOG_LEVEL }),
+        ServiceKitModule.forRoot({
+          service: 'allocator',
+          clock: config.CALLPOOL_CLOCK,
+          logLevel: config.LOG_LEVEL,
+          adminToken: config.CALLPOOL_ADMIN_TOKEN,
+        }),
         CqrsModule.forRoot(),
       ],
       controllers: [PoolApiController],
@@ -63,6 +69,7 @@ export class AllocatorModule {
         AllocatorLifecycle,
         ShardReadyGuard,
         AdminTokenGuard,
+        RateLimitGuard,
         DisplayNumberHandler,
         RecordPageViewHandler,
         RegisterListingHandler,

@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@callpool/service-kit';
 import { AllocatorLifecycle } from './allocator.lifecycle';
@@ -29,7 +30,12 @@ export async function startAllocator(config: AllocatorConfig, options: StartOpti
   const app = await createService(AllocatorModule.forRoot(config, options), {
     name: 'allocator',
     port: config.ALLOCATOR_PORT,
+    // The largest valid body (ids, a 4 KiB context) is far below this; a bigger one is a 413, never parsed.
+    bodyLimitBytes: 16 * 1024,
+    trustProxy: config.TRUST_PROXY,
   });
+  // Not global: only the routes that carry RateLimitGuard are limited (http/rate-limits.ts).
+  await app.register(rateLimit as never, { global: false });
   const host = options.host ?? '0.0.0.0';
   await app.listen(options.port ?? config.ALLOCATOR_PORT, host);
   const address = app.getHttpServer().address();

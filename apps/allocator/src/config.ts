@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, dealerWebhookEnv, envHelpers, loadConfig } from '@callpool/config';
+import { commonEnv, dealerWebhookEnv, DEV_DEFAULTS, envHelpers, loadConfig, safeSettings } from '@callpool/config';
 import { E164 } from '@callpool/contracts';
 import { DEFAULT_POLICY as D, PoolPolicy, poolPolicy } from '@callpool/pool-domain';
 
@@ -13,6 +13,26 @@ const httpUrl = z
   .transform((value) => value.replace(/\/+$/, ''));
 
 const S = 1000;
+
+const addressList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().ip('each must be an IP address')));
+
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((value): boolean | number | string | undefined => {
+    if (value === undefined || value === '' || value === 'false') return undefined;
+    if (value === 'true') return true;
+    return /^\d+$/.test(value) ? Number(value) : value;
+  });
 
 /**
  * The allocator's environment (CONTRACT.md names, plus its own in the same
@@ -31,8 +51,8 @@ export const allocatorEnv = z
     CALLPOOL_ADMIN_TOKEN: z
       .string({ required_error: 'required: the listing endpoints need a bearer token' })
       .min(8, 'at least 8 characters'),
-    TWILIO_ACCOUNT_SID: z.string().min(1).default('AC00000000000000000000000000000000'),
-    TWILIO_AUTH_TOKEN: z.string().min(1).default('dev-auth-token'),
+    TWILIO_ACCOUNT_SID: z.string().min(1).default(DEV_DEFAULTS.TWILIO_ACCOUNT_SID),
+    TWILIO_AUTH_TOKEN: z.string().min(1).default(DEV_DEFAULTS.TWILIO_AUTH_TOKEN),
     /** Base URL of Twilio's REST API; unset in production (https://api.twilio.com). */
     TWILIO_API_URL: httpUrl.optional(),
     /** A slow Twilio must not stall the replenisher: each request gives up after this. */
@@ -46,7 +66,7 @@ export const allocatorEnv = z
      * Unset: numbers are bought without a fallback.
      */
     TWILIO_VOICE_FALLBACK_URL: httpUrl.optional(),
-    DIRECTORY_MAIN_LINE: E164.default('+15555550100'),
+    DIRECTORY_MAIN_LINE: E164.default(DEV_DEFAULTS.DIRECTORY_MAIN_LINE),
     SESSION_IDLE_SECONDS: seconds(D.sessionIdleMs / S),
     LOCK_DAYS: count(D.lockMs / (24 * 3600 * S)),
     LISTINGS_PER_SESSION: ratio(D.listingsPerSession),
@@ -75,8 +95,32 @@ export const allocatorEnv = z
     REPLENISH_INTERVAL_MS: count(1000),
     /** With the wall clock, how often due expiries are committed. */
     EXPIRY_INTERVAL_MS: count(1000),
+    /**
+     * Rate limits of POST /v1/displays and POST /v1/page-views (each route
+     * counted apart): requests per client address and per visitor id within
+     * the window. A person's browser stays far below; a script does not.
+     */
+    RATE_LIMIT_PER_ADDRESS: count(600),
+    RATE_LIMIT_PER_VISITOR: count(120),
+    RATE_LIMIT_WINDOW_SECONDS: seconds(60),
+    /** Client addresses never limited (the local simulator and benchmarks: npm run up sets 127.0.0.1,::1). */
+    RATE_LIMIT_ALLOW: addressList,
+    /**
+     * Behind a load balancer every request comes from its address: trust its
+     * X-Forwarded-For (Fastify's trustProxy: `true`, a hop count, or the
+     * proxies' addresses/CIDRs, comma-separated). Unset: the socket's address.
+     */
+    TRUST_PROXY: trustProxy,
   })
-  .refine((env) => env.POOL_FLOOR <= env.POOL_MAX, { path: ['POOL_FLOOR'], message: 'must not exceed POOL_MAX' });
+  .refine((env) => env.POOL_FLOOR <= env.POOL_MAX, { path: ['POOL_FLOOR'], message: 'must not exceed POOL_MAX' })
+  .superRefine(
+    safeSettings({
+      secrets: ['CALLPOOL_ADMIN_TOKEN', 'TWILIO_AUTH_TOKEN'],
+      publicUrl: 'PUBLIC_BASE_URL',
+      required: ['TWILIO_VOICE_FALLBACK_URL'],
+      notDevelopment: ['TWILIO_ACCOUNT_SID', 'DIRECTORY_MAIN_LINE'],
+    }),
+  );
 
 export type AllocatorConfig = z.infer<typeof allocatorEnv>;
 

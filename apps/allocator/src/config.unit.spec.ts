@@ -35,6 +35,8 @@ describe('allocator config', () => {
     [{ ...valid, SESSION_IDLE_SECONDS: 'ten' }, 'SESSION_IDLE_SECONDS'],
     [{ ...valid, DIRECTORY_MAIN_LINE: '555-0100' }, 'DIRECTORY_MAIN_LINE'],
     [{ ...valid, CALLPOOL_CLOCK: 'sundial' }, 'CALLPOOL_CLOCK'],
+    [{ ...valid, RATE_LIMIT_ALLOW: '127.0.0.1,not-an-address' }, 'RATE_LIMIT_ALLOW'],
+    [{ ...valid, RATE_LIMIT_PER_VISITOR: '0' }, 'RATE_LIMIT_PER_VISITOR'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadAllocatorConfig(env as NodeJS.ProcessEnv)).toThrow(variable);
   });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, Clock, ManualClock } from '@callpool/clock';
-import { HealthRegistry } from '@callpool/service-kit';
+import { HealthRegistry, Metrics } from '@callpool/service-kit';
+import { CallJournal } from './calls/call-journal';
 import { CallLedger } from './calls/call-ledger';
 import type { CallIngestConfig } from './config';
 import { Spool } from './spool/spool';
@@ -28,6 +29,8 @@ export class CallIngestLifecycle implements OnApplicationBootstrap, OnApplicatio
     private readonly publisher: SpoolPublisher,
     private readonly ledger: CallLedger,
     private readonly health: HealthRegistry,
+    private readonly journal: CallJournal,
+    private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,15 +42,36 @@ export class CallIngestLifecycle implements OnApplicationBootstrap, OnApplicatio
     this.publisher.start();
     this.pruneTimer = setInterval(() => this.ledger.forgetBefore(this.retainAfter()), 60_000);
     this.health.register('allocations-view', () => this.viewHealth());
-    this.health.register('calls-publisher', () => {
-      const status = this.publisher.status();
-      const degraded = !status.connected || status.failingSince !== null;
-      return {
-        up: true,
-        degraded,
-        detail: `${status.pending} call events waiting in the spool${status.lastError ? `; last error: ${status.lastError}` : ''}`,
-      };
-    });
+    this.health.register('calls-publisher', () => this.spoolHealth());
+    this.metrics.gauge('callpool_call_ingest_spool_pending', 'Call events in the spool not yet on Kafka', [], (g) =>
+      g.set(this.spool.pendingCount()),
+    );
+  }
+
+  /**
+   * Calls keep ringing while Kafka is away: the spool grows and /health says
+   * degraded past SPOOL_DEGRADED_PENDING (or while a CallReceived waits for
+   * the disk). Past SPOOL_MAX_PENDING it answers 503: the disk is filling and
+   * an operator must act; Twilio's fallback URL rings the calls meanwhile if
+   * the load balancer takes this instance out.
+   */
+  private spoolHealth() {
+    const status = this.publisher.status();
+    const held = this.journal.heldCount();
+    const degraded =
+      !status.connected ||
+      status.failingSince !== null ||
+      held > 0 ||
+      status.pending > this.config.SPOOL_DEGRADED_PENDING;
+    const problems = [
+      status.lastError,
+      held > 0 ? `${held} CallReceived not yet on disk: ${this.journal.lastError}` : null,
+    ];
+    return {
+      up: status.pending <= this.config.SPOOL_MAX_PENDING,
+      degraded,
+      detail: [`${status.pending} call events waiting in the spool`, ...problems.filter(Boolean)].join('; '),
+    };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -34,7 +34,12 @@ export class CallIngestModule {
     return {
       module: CallIngestModule,
       imports: [
-        ServiceKitModule.forRoot({ service: 'call-ingest', clock: config.CALLPOOL_CLOCK, logLevel: config.LOG_LEVEL }),
+        ServiceKitModule.forRoot({
+          service: 'call-ingest',
+          clock: config.CALLPOOL_CLOCK,
+          logLevel: config.LOG_LEVEL,
+          adminToken: config.CALLPOOL_ADMIN_TOKEN,
+        }),
         CqrsModule.forRoot(),
       ],
       controllers: [TwilioWebhooksController],
@@ -67,6 +72,7 @@ export class CallIngestModule {
             new ViewFeed({
               kafka,
               topicPrefix: config.CALLPOOL_TOPIC_PREFIX,
+              replicationFactor: config.KAFKA_REPLICATION_FACTOR,
               dataDir: config.CALL_INGEST_DATA_DIR,
               snapshotEveryMs: config.VIEW_SNAPSHOT_SECONDS * 1000,
               onEventTime: (at) => (clock instanceof ManualClock ? clock.catchUpTo(at) : undefined),
@@ -77,7 +83,7 @@ export class CallIngestModule {
           provide: SpoolPublisher,
           inject: [Spool, KAFKA, CLOCK],
           useFactory: (spool: Spool, kafka: Kafka, clock: Clock) =>
-            new SpoolPublisher(spool, new EventPublisher(kafka), {
+            new SpoolPublisher(spool, () => new EventPublisher(kafka), {
               topic: topicName('calls', config.CALLPOOL_TOPIC_PREFIX),
               retainSeconds: config.SPOOL_RETAIN_SECONDS,
               now: () => clock.now(),

@@ -11,6 +11,7 @@ import {
   testConfig,
   watchCalls,
 } from './testing/call-ingest-harness';
+import { SpoolPublisher } from './spool/spool-publisher';
 import { cuttableKafka, KafkaLink } from './testing/kafka-link';
 
 const CALLER = '+14155550123';
@@ -60,8 +61,11 @@ describe('call-ingest while Kafka is unreachable (real Kafka)', () => {
     await removeDir(dir);
   });
 
-  async function start(link: KafkaLink): Promise<{ service: RunningCallIngest; driver: CallDriver }> {
-    const service = await startCallIngest(testConfig(prefix, dir, { VIEW_SNAPSHOT_SECONDS: '1' }), {
+  async function start(
+    link: KafkaLink,
+    overrides: Record<string, string> = {},
+  ): Promise<{ service: RunningCallIngest; driver: CallDriver }> {
+    const service = await startCallIngest(testConfig(prefix, dir, { VIEW_SNAPSHOT_SECONDS: '1', ...overrides }), {
       port: 0,
       host: '127.0.0.1',
       kafka: link.kafka,
@@ -131,6 +135,31 @@ describe('call-ingest while Kafka is unreachable (real Kafka)', () => {
     const spooled = calls.of('CallReceived').slice(received);
     expect(spooled.map((e) => e.data.callSid)).toEqual(placed.slice(-3));
     expect(spooled.every((e) => e.data.routedTo === DEALER && e.data.visitorId === 'v-9')).toBe(true);
+  }, 60000);
+
+  it('reports a spool past its bound (degraded, then 503), recreates its producer, and still loses nothing', async () => {
+    const link = cuttableKafka(TEST_KAFKA_BROKERS, 'call-ingest-outage-4');
+    const { service, driver } = await start(link, { SPOOL_DEGRADED_PENDING: '2', SPOOL_MAX_PENDING: '5' });
+    await service.whenViewLive(40000);
+    await waitFor(() => service.pendingEvents() === 0, { what: 'the spool to drain' });
+    link.cut();
+    await takeCalls(driver, 1);
+    expect(await health(service)).toMatchObject({ status: 200, body: { degraded: true } });
+    await takeCalls(driver, 1);
+    expect(service.pendingEvents()).toBe(6);
+    expect((await health(service)).status).toBe(503);
+    const publisher = service.app.get(SpoolPublisher);
+    await waitFor(() => publisher.status().producersRecreated > 0, {
+      what: 'the producer thrown away after repeated failures',
+      timeoutMs: 20000,
+    });
+    link.restore();
+    await waitFor(() => service.pendingEvents() === 0, { timeoutMs: 30000, what: 'the spool to drain' });
+    expect(await health(service)).toMatchObject({ status: 200 });
+    await waitFor(() => calls.of('CallCompleted').length === placed.length, { what: 'every call on the topic' });
+    const ids = calls.events.map((e) => e.id);
+    expect(new Set(ids).size).toBe(placed.length * 3);
+    await service.close();
   }, 60000);
 
   function expectEachEventOnce(): void {

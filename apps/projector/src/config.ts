@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, databaseEnv, dealerWebhookEnv, loadConfig } from '@callpool/config';
+import { commonEnv, databaseEnv, dealerWebhookEnv, loadConfig, safeSettings } from '@callpool/config';
 import { DEFAULT_POLICY } from '@callpool/pool-domain';
 
 const schemaName = z
@@ -10,7 +10,8 @@ const schemaName = z
  * The projector's environment (CONTRACT.md, Environment). Port 0 is allowed so
  * in-process tests can take any free port.
  */
-export const projectorEnv = z.object({
+export const projectorEnv = z
+  .object({
   ...commonEnv,
   ...databaseEnv,
   ...dealerWebhookEnv,
@@ -54,7 +55,8 @@ export const projectorEnv = z.object({
   /** The dashboard draws the seed rule (peak sessions × this) and the cap; same variables as the allocator's. */
   LISTINGS_PER_SESSION: z.coerce.number().positive().default(DEFAULT_POLICY.listingsPerSession),
   POOL_MAX: z.coerce.number().int().positive().default(DEFAULT_POLICY.poolMax),
-});
+})
+  .superRefine(safeSettings({ passwords: ['ANALYST_PASSWORD'] }));
 
 export type ProjectorConfig = z.infer<typeof projectorEnv>;
 

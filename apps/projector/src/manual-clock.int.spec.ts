@@ -17,20 +17,28 @@ it('keeps its manual clock at the newest event it projected, across a restart', 
     .map((event) => event.occurredAt)
     .sort()
     .at(-1) as string;
-  const config = projectorConfig(prefix, databaseUrl, { CALLPOOL_CLOCK: 'manual' });
+  const config = projectorConfig(prefix, databaseUrl, {
+    CALLPOOL_CLOCK: 'manual',
+    CALLPOOL_ADMIN_TOKEN: 'clock-token',
+  });
+  const admin = { authorization: 'Bearer clock-token' };
   try {
     await publisher.history(history);
     for (let run = 0; run < 2; run++) {
       const running = await startProjector({ config });
       await caughtUp(running);
-      const clock = (await (await fetch(`${running.url}/internal/clock`)).json()) as { now: string };
+      const clock = (await (await fetch(`${running.url}/internal/clock`, { headers: admin })).json()) as {
+        now: string;
+      };
       expect(clock.now).toBe(newest);
-      const back = await fetch(`${running.url}/internal/clock`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ now: '2030-01-01T00:00:00.000Z' }),
-      });
-      expect(back.status).toBe(409);
+      const move = (headers: Record<string, string>) =>
+        fetch(`${running.url}/internal/clock`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ now: '2030-01-01T00:00:00.000Z' }),
+        });
+      expect((await move({})).status).toBe(401);
+      expect((await move(admin)).status).toBe(409);
       await running.close();
     }
   } finally {

@@ -211,15 +211,46 @@ describe('projector', () => {
     await caughtUp(running);
     const dead = await query(
       databaseUrl,
-      'SELECT reason, payload, topic, "offset" FROM callpool.dead_letters ORDER BY "offset"',
+      'SELECT error, payload, topic, "offset", event_id, type FROM callpool.dead_letters ORDER BY "offset"',
     );
-    expect(dead.map((row) => [row.reason, row.payload])).toEqual([
-      ['value is not JSON', '{not json'],
-      ['unknown event type NoSuchEvent', expect.stringContaining('NoSuchEvent')],
+    expect(dead.map((row) => [row.error, row.payload, row.event_id, row.type])).toEqual([
+      ['value is not JSON', '{not json', null, null],
+      ['unknown event type NoSuchEvent', expect.stringContaining('NoSuchEvent'), 'x-1', 'NoSuchEvent'],
     ]);
     expect(dead[0].topic).toBe(`${prefix}callpool.web-events`);
     const views = await query(databaseUrl, 'SELECT event_id FROM callpool.page_views WHERE event_id = $1', [good.id]);
     expect(views).toHaveLength(1);
+  });
+
+  it('dead-letters a valid event Postgres refuses (a lone surrogate) and projects the events around it', async () => {
+    const [before] = handMadeHistory('poison-before').webEvents;
+    const [after] = handMadeHistory('poison-after').webEvents;
+    const poison = { ...handMadeHistory('poison').webEvents[1] };
+    poison.data = { ...poison.data, url: '/cars/L-1?q=\ud800' } as typeof poison.data;
+    // One send, so the three arrive in one chunk: the poison must not take its neighbours down with it.
+    await publisher.raw(
+      'webEvents',
+      [before, poison, after].map((event) => JSON.stringify(event)),
+    );
+    await caughtUp(running);
+    const dead = await query(
+      databaseUrl,
+      'SELECT event_id, type, error, payload, recorded_at FROM callpool.dead_letters WHERE event_id = $1',
+      [poison.id],
+    );
+    expect(dead).toEqual([
+      {
+        event_id: poison.id,
+        type: 'PageViewed',
+        error: expect.stringMatching(/^Postgres refused the event: .*SQLSTATE 22/),
+        payload: expect.stringContaining('\\ud800'),
+        recorded_at: expect.any(Date),
+      },
+    ]);
+    const views = await query(databaseUrl, 'SELECT event_id FROM callpool.page_views WHERE event_id = ANY($1)', [
+      [before.id, poison.id, after.id],
+    ]);
+    expect(views.map((row) => row.event_id).sort()).toEqual([before.id, after.id].sort());
   });
 
   it('reports health and metrics', async () => {
@@ -227,7 +258,7 @@ describe('projector', () => {
     expect(health.status).toBe(200);
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     expect(metrics).toMatch(/callpool_projector_events_total\{topic="[^"]+callpool.allocations"\} 22/);
-    expect(metrics).toMatch(/callpool_projector_dead_letters_total\{topic="[^"]+callpool.web-events"\} 2/);
+    expect(metrics).toMatch(/callpool_projector_dead_letters_total\{topic="[^"]+callpool.web-events"\} 3/);
     expect(metrics).toMatch(/callpool_projector_lag_messages\{[^}]+\} 0/);
   });
 

@@ -17,7 +17,7 @@ export class ProjectorMetrics {
     ]);
     this.deadLetters = metrics.counter(
       'callpool_projector_dead_letters_total',
-      'Malformed messages sent to dead_letters',
+      'Messages the projector could not apply (malformed, or refused by Postgres), sent to dead_letters',
       ['topic'],
     );
     this.batches = metrics.histogram(

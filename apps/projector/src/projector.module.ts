@@ -17,6 +17,7 @@ export class ProjectorModule {
           service: 'projector',
           clock: options.config.CALLPOOL_CLOCK,
           logLevel: options.config.LOG_LEVEL,
+          adminToken: options.config.CALLPOOL_ADMIN_TOKEN,
         }),
       ],
       controllers: [DashboardController],

@@ -68,7 +68,7 @@ export class ProjectorService
       clientId: 'callpool-projector',
       topicPrefix: config.CALLPOOL_TOPIC_PREFIX,
     });
-    await ensureTopics(kafka, config.CALLPOOL_TOPIC_PREFIX);
+    await ensureTopics(kafka, config.CALLPOOL_TOPIC_PREFIX, 1, config.KAFKA_REPLICATION_FACTOR);
     this.admin = kafka.admin();
     await this.admin.connect();
     const [newest] = (await this.pool.query('SELECT max(occurred_at) AS at FROM processed_events')).rows;

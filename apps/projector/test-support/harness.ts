@@ -48,10 +48,12 @@ export class TestPublisher {
     return this.publisher.publish({ topic: topicName(topic, this.prefix), events, partition: 0 });
   }
 
-  async raw(topic: 'allocations' | 'calls' | 'webEvents', value: string): Promise<void> {
+  /** Values written straight to the topic, bypassing the contracts' encoder; several go in one send. */
+  async raw(topic: 'allocations' | 'calls' | 'webEvents', value: string | string[]): Promise<void> {
     const producer = this.kafka.producer();
     await producer.connect();
-    await producer.send({ topic: topicName(topic, this.prefix), messages: [{ key: 'junk', value, partition: 0 }] });
+    const messages = [value].flat().map((v) => ({ key: 'junk', value: v, partition: 0 }));
+    await producer.send({ topic: topicName(topic, this.prefix), messages });
     await producer.disconnect();
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deploymentEnv } from './production';
 
 /**
  * One validated schema per app (STYLE.md #8). A bad value stops the service at
@@ -12,11 +13,17 @@ export function loadConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.Proces
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.join('.') || '(environment)';
-    const value = env[String(issue.path[0])];
-    const shown = value === undefined ? 'unset' : `"${value}"`;
+    const name = String(issue.path[0]);
+    const value = env[name];
+    const shown = value === undefined ? 'unset' : isSecretName(name) ? 'set, value hidden' : `"${value}"`;
     return `  ${variable} (${shown}): ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** Never echo these: tokens, passwords, and URLs that may carry a password. */
+export function isSecretName(name: string): boolean {
+  return /TOKEN|PASSWORD|SECRET|KEY|DATABASE_URL/i.test(name);
 }
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
@@ -39,6 +46,11 @@ export const commonEnv = {
     .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore')
     .default(''),
   CALLPOOL_CLOCK: z.enum(['wall', 'manual']).default('wall'),
+  /** Replicas of each topic the services create (at most the number of brokers). */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(16).default(1),
+  ...deploymentEnv,
+  /** Bearer token of POST /internal/clock (and the allocator's listing endpoints); required with a manual clock. */
+  CALLPOOL_ADMIN_TOKEN: z.string().min(8, 'at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 

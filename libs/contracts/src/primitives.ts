@@ -29,3 +29,31 @@ export const VisitorContext = z
   })
   .strip();
 export type VisitorContext = z.infer<typeof VisitorContext>;
+
+/**
+ * Text Postgres can store. A lone UTF-16 surrogate is valid JSON (`"\ud800"`)
+ * that `jsonb` refuses, and `text` cannot hold NUL: accepted at the edge, either
+ * would reach the log and be refused by the projector on every retry.
+ */
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE_CHARACTER.test(value);
+}
+
+// NUL is the point of this pattern, not a typo.
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE_CHARACTER = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A string of `min` to `max` UTF-16 code units that Postgres can store; refusals carry code `unstorable_text`. */
+export function storableText(min: number, max: number) {
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .refine(isStorableText, {
+      message: 'must not contain NUL or unpaired UTF-16 surrogates',
+      params: { code: 'unstorable_text' },
+    });
+}
+
+/** Ids at the HTTP edge: `Id`, and storable. */
+export const StorableId = storableText(1, 128);

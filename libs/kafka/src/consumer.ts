@@ -44,6 +44,7 @@ export interface EventConsumerOptions {
 export class EventConsumer {
   readonly consumer: Consumer;
   private readonly caughtUp: CatchUp;
+  private stopped = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -55,7 +56,12 @@ export class EventConsumer {
       sessionTimeout: 10000,
       heartbeatInterval: 1000,
       maxWaitTimeInMs: 100,
-      retry: { initialRetryTime: 100, retries: 10 },
+      retry: { initialRetryTime: 100, retries: 10, restartOnFailure: async () => !this.stopped },
+    });
+    // kafkajs restarts a crashed consumer on a timer; a stop() that lands while that restart is
+    // connecting finds nothing to stop, and the restart joins its group afterwards. Leave again.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      if (this.stopped) void this.consumer.disconnect().catch(() => undefined);
     });
     this.caughtUp = new CatchUp();
     this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) =>
@@ -103,6 +109,7 @@ export class EventConsumer {
   }
 
   stop(): Promise<void> {
+    this.stopped = true;
     return this.consumer.disconnect();
   }
 }

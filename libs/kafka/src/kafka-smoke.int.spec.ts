@@ -102,3 +102,17 @@ it('fences the first writer when a second takes the same transactional id', asyn
   await second.commit([{ topic: allocations, events: [pageView(12)] }]);
   await Promise.all([first.disconnect().catch(() => undefined), second.disconnect()]);
 });
+
+it('creates topics with KAFKA_REPLICATION_FACTOR replicas: more than the brokers there are is refused', async () => {
+  const own = uniqueTopicPrefix('kafka_rf');
+  await expect(ensureTopics(kafka, own, 1, 2)).rejects.toThrow(/replication/i);
+  await ensureTopics(kafka, own, 1, 1);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topicName('calls', own)] });
+    expect(topics[0].partitions[0].replicas).toHaveLength(1);
+  } finally {
+    await admin.disconnect();
+  }
+});

@@ -8,13 +8,31 @@ export interface OutgoingEvents {
   partition?: number;
 }
 
-function toMessages({ events, partition }: OutgoingEvents) {
-  return events.map((event) => ({
-    key: eventKey(event),
-    value: encodeEvent(event),
-    partition,
-    headers: { 'event-type': event.type },
-  }));
+/** An event as it goes on the wire, encoded once (a writer that bounds its batches by bytes needs the size first). */
+export interface EncodedEvent {
+  key: string;
+  value: Buffer;
+  headers: { 'event-type': string };
+}
+
+/** Events already encoded with `encodeForLog`. */
+export interface OutgoingMessages {
+  topic: string;
+  messages: EncodedEvent[];
+  partition?: number;
+}
+
+export function encodeForLog(event: CallpoolEvent): EncodedEvent {
+  return { key: eventKey(event), value: encodeEvent(event), headers: { 'event-type': event.type } };
+}
+
+function toMessages(batch: OutgoingEvents | OutgoingMessages) {
+  const encoded = 'messages' in batch ? batch.messages : batch.events.map(encodeForLog);
+  return encoded.map((message) => ({ ...message, partition: batch.partition }));
+}
+
+function sizeOf(batch: OutgoingEvents | OutgoingMessages): number {
+  return 'messages' in batch ? batch.messages.length : batch.events.length;
 }
 
 /** At-least-once publishing without duplicates from retries (idempotent producer). */
@@ -92,8 +110,8 @@ export class TransactionalEventWriter {
    * group's position in the same transaction, so the input is consumed
    * exactly when the output is written; it may come without events.
    */
-  async commit(batches: OutgoingEvents[], offsets?: TransactionOffsets): Promise<void> {
-    const nonEmpty = batches.filter((b) => b.events.length > 0);
+  async commit(batches: Array<OutgoingEvents | OutgoingMessages>, offsets?: TransactionOffsets): Promise<void> {
+    const nonEmpty = batches.filter((b) => sizeOf(b) > 0);
     if (nonEmpty.length === 0 && !offsets) return;
     const transaction: Transaction = await this.producer.transaction();
     try {

@@ -4,9 +4,10 @@ import { allTopicNames } from '@callpool/contracts';
 /**
  * The topics are the source of truth, so they keep every event forever
  * (retention.ms=-1). Creating them is idempotent: every service calls this at
- * start, whichever comes up first.
+ * start, whichever comes up first. `replicationFactor` is KAFKA_REPLICATION_FACTOR
+ * (1 for a single broker; 3 on a production cluster); topics that exist keep theirs.
  */
-export async function ensureTopics(kafka: Kafka, prefix: string, partitions = 1): Promise<void> {
+export async function ensureTopics(kafka: Kafka, prefix: string, partitions = 1, replicationFactor = 1): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -18,7 +19,7 @@ export async function ensureTopics(kafka: Kafka, prefix: string, partitions = 1)
       topics: missing.map((topic) => ({
         topic,
         numPartitions: partitions,
-        replicationFactor: 1,
+        replicationFactor,
         configEntries: [
           { name: 'retention.ms', value: '-1' },
           { name: 'retention.bytes', value: '-1' },
@@ -27,7 +28,11 @@ export async function ensureTopics(kafka: Kafka, prefix: string, partitions = 1)
     });
   } catch (error) {
     // Two services racing to create the same topic: the loser sees TOPIC_ALREADY_EXISTS.
-    if (!String((error as Error).message).includes('already exists')) throw error;
+    const causes: Array<{ type?: string; message?: string }> = (error as { errors?: [] }).errors ?? [error as Error];
+    if (causes.every((cause) => cause.type === 'TOPIC_ALREADY_EXISTS' || /already exists/.test(cause.message ?? '')))
+      return;
+    const why = causes.map((cause) => cause.type ?? cause.message).join(', ');
+    throw new Error(`cannot create the topics (replication factor ${replicationFactor}): ${why}`);
   } finally {
     await admin.disconnect();
   }

@@ -10,6 +10,8 @@ export interface ServiceStart {
   host?: string;
   /** Twilio posts small forms; the web tier small JSON. Anything bigger is refused with 413. */
   bodyLimitBytes?: number;
+  /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client's address. */
+  trustProxy?: boolean | number | string;
 }
 
 /** Nest on Fastify (Express is the limit at the allocator's request rates; see docs/benchmarks.md). */
@@ -17,7 +19,11 @@ export async function createService(module: unknown, start: ServiceStart): Promi
   const app = await NestFactory.create<NestFastifyApplication>(
     module as never,
     // Ids in paths may be 128 characters (CONTRACT.md); Fastify's default of 100 would answer 414.
-    new FastifyAdapter({ bodyLimit: start.bodyLimitBytes ?? 64 * 1024, routerOptions: { maxParamLength: 512 } }),
+    new FastifyAdapter({
+      bodyLimit: start.bodyLimitBytes ?? 64 * 1024,
+      routerOptions: { maxParamLength: 512 },
+      ...(start.trustProxy !== undefined ? { trustProxy: start.trustProxy } : {}),
+    }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));

@@ -9,9 +9,11 @@ import {
   Injectable,
   Module,
   Post,
+  UseGuards,
 } from '@nestjs/common';
 import { z } from 'zod';
 import { CLOCK, Clock, ClockWentBackwardsError, createClock, ManualClock } from '@callpool/clock';
+import { ADMIN_TOKEN, AdminTokenGuard } from './bearer';
 import { ApiError, parseInput } from './errors';
 
 /** Something that commits the expiries falling due up to `now` (allocator: sessions, cool-downs, locks). */
@@ -41,8 +43,13 @@ export class ClockAdvancer {
 
 const ClockMove = z.object({ now: z.string().datetime({ offset: true }) });
 
-/** POST /internal/clock: only mounted with CALLPOOL_CLOCK=manual (404 otherwise). */
+/**
+ * POST /internal/clock: only mounted with CALLPOOL_CLOCK=manual (404
+ * otherwise), and only for bearer CALLPOOL_ADMIN_TOKEN (401 otherwise), in
+ * every service: moving a clock expires sessions and locks.
+ */
 @Controller('internal')
+@UseGuards(AdminTokenGuard)
 export class ClockController {
   constructor(
     private readonly advancer: ClockAdvancer,
@@ -71,11 +78,16 @@ export class ClockController {
 @Global()
 @Module({})
 export class ClockModule {
-  static forRoot(kind: 'wall' | 'manual'): DynamicModule {
+  static forRoot(kind: 'wall' | 'manual', adminToken?: string): DynamicModule {
     return {
       module: ClockModule,
       controllers: kind === 'manual' ? [ClockController] : [],
-      providers: [{ provide: CLOCK, useValue: createClock(kind) }, ClockAdvancer],
+      providers: [
+        { provide: CLOCK, useValue: createClock(kind) },
+        { provide: ADMIN_TOKEN, useValue: adminToken },
+        AdminTokenGuard,
+        ClockAdvancer,
+      ],
       exports: [CLOCK, ClockAdvancer],
     };
   }

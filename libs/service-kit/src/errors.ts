@@ -29,7 +29,18 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown, wh
   if (result.success) return result.data;
   const details = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
   const first = details[0];
-  throw new ApiError(400, 'invalid_request', `invalid ${what}: ${first.path || '(root)'} ${first.message}`, details);
+  throw new ApiError(
+    400,
+    codeOf(result.error.issues[0]),
+    `invalid ${what}: ${first.path || '(root)'} ${first.message}`,
+    details,
+  );
+}
+
+/** A refinement may name its own code (`params.code`), e.g. `unstorable_text`; anything else is `invalid_request`. */
+function codeOf(issue: z.ZodIssue): string {
+  const code = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined)?.code : undefined;
+  return typeof code === 'string' ? code : 'invalid_request';
 }
 
 @Catch()

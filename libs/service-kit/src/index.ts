@@ -5,3 +5,4 @@ export * from './clock';
 export * from './service-kit.module';
 export * from './bootstrap';
 export * from './dealer-secret';
+export * from './bearer';

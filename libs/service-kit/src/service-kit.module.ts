@@ -8,6 +8,8 @@ export interface ServiceKitOptions {
   service: string;
   clock: 'wall' | 'manual';
   logLevel: string;
+  /** CALLPOOL_ADMIN_TOKEN: POST /internal/clock requires it (config refuses a manual clock without one). */
+  adminToken?: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export class ServiceKitModule {
             redact: ['req.headers.authorization', 'req.headers["x-twilio-signature"]'],
           },
         }),
-        ClockModule.forRoot(options.clock),
+        ClockModule.forRoot(options.clock, options.adminToken),
       ],
       controllers: [HealthController, MetricsController],
       providers: [HealthRegistry, Metrics],

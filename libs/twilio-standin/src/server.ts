@@ -5,11 +5,12 @@ import { ModeSetting, ModeState } from './faults';
 import { NumberInventory } from './inventory';
 import { DelayedAnswer, StandIn, StandInState } from './stand-in';
 import { twilioError } from './twilio-json';
+import { DEV_DEFAULTS } from '@callpool/config';
 
 export type { RequestCounters, StandInState } from './stand-in';
 
-export const DEV_ACCOUNT_SID = 'AC00000000000000000000000000000000';
-export const DEV_AUTH_TOKEN = 'dev-auth-token';
+export const DEV_ACCOUNT_SID = DEV_DEFAULTS.TWILIO_ACCOUNT_SID;
+export const DEV_AUTH_TOKEN = DEV_DEFAULTS.TWILIO_AUTH_TOKEN;
 
 export interface TwilioStandInOptions {
   /** 0 (the default) picks a free port. */

@@ -14,6 +14,8 @@ export interface PurchasedNumber {
   sid: string;
   phoneNumber: string;
   purchasedAt: Date;
+  /** Where Twilio sends its calls (as listed by listOwned): tells our numbers from the account's others. */
+  voiceUrl?: string;
 }
 
 /** Where Twilio sends the calls to the number (call-ingest), and where it goes when that fails. */

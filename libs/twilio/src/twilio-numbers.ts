@@ -66,7 +66,12 @@ function purchase(phoneNumber: string, webhooks: NumberWebhooks) {
 }
 
 function toPurchased(number: IncomingPhoneNumberInstance): PurchasedNumber {
-  return { sid: number.sid, phoneNumber: number.phoneNumber, purchasedAt: number.dateCreated ?? new Date() };
+  return {
+    sid: number.sid,
+    phoneNumber: number.phoneNumber,
+    purchasedAt: number.dateCreated ?? new Date(),
+    ...(number.voiceUrl ? { voiceUrl: number.voiceUrl } : {}),
+  };
 }
 
 /** The NPA of a North American number (+1 NPA NXX XXXX); other countries have none here. */

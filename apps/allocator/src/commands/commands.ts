@@ -30,7 +30,15 @@ export class DisplayNumberCommand extends Command<DisplayAnswer> {
 
 export class RecordPageViewCommand extends Command<void> {
   constructor(
-    readonly input: { visitorId: string; sessionId: string; url: string; action: string; listingId?: string },
+    readonly input: {
+      visitorId: string;
+      sessionId: string;
+      url: string;
+      action: string;
+      listingId?: string;
+      /** The browser's own id of this page view: a retry with the same id is recorded once. */
+      pageViewId?: string;
+    },
   ) {
     super();
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@callpool/clock';
@@ -24,6 +25,7 @@ export class DisplayNumberHandler implements ICommandHandler<DisplayNumberComman
 
   async execute({ input }: DisplayNumberCommand): Promise<DisplayAnswer> {
     const now = this.clock.now().getTime();
+    this.shard.expireSessionIfDue(input.sessionId, now);
     const { events, committed } = this.shard.execute({ type: 'DisplayNumber', ...input }, now);
     const shown = events[events.length - 1] as PoolEventOf<'NumberDisplayed'>;
     if (wakesReplenisher(shown.data, this.shard.state, now, this.shard.policy))
@@ -44,6 +46,19 @@ export class RecordPageViewHandler implements ICommandHandler<RecordPageViewComm
   ) {}
 
   async execute({ input }: RecordPageViewCommand): Promise<void> {
-    await this.shard.execute({ type: 'RecordPageView', ...input }, this.clock.now().getTime()).committed;
+    const { pageViewId, ...view } = input;
+    const causation = pageViewId ? { eventId: pageViewEventId(view.visitorId, pageViewId) } : undefined;
+    this.shard.expireSessionIfDue(view.sessionId, this.clock.now().getTime());
+    await this.shard.execute({ type: 'RecordPageView', ...view }, this.clock.now().getTime(), causation).committed;
   }
+}
+
+/**
+ * A page view the browser retried (same pageViewId) becomes an event with the
+ * same id, which every consumer already deduplicates by: page_views gets one
+ * row. Hashed with the visitor id, so one visitor's ids cannot name another's events.
+ */
+export function pageViewEventId(visitorId: string, pageViewId: string): string {
+  const digest = createHash('sha256').update(visitorId).update('\u0000').update(pageViewId).digest('hex');
+  return `page-view-${digest.slice(0, 32)}`;
 }

@@ -1,7 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '@callpool/service-kit';
+import { ApiError, bearerMatches, unauthorized } from '@callpool/service-kit';
 import { PoolRuleError } from '@callpool/pool-domain';
 import { AllocatorConfig } from '../config';
 import { CommitRefusedError } from '../kafka/group-commit';
@@ -10,33 +9,33 @@ import { ALLOCATOR_CONFIG } from '../tokens';
 
 const RETRY_AFTER = { 'Retry-After': '1' };
 
-/** /v1/* answers 503 with Retry-After until the shard has rebuilt its state from the log. */
+/**
+ * /v1/* answers 503 with Retry-After until the shard has rebuilt its state
+ * from the log, and writes answer it while the group commit is backed up
+ * (back-pressure: the decision is refused before it is made, never after).
+ */
 @Injectable()
 export class ShardReadyGuard implements CanActivate {
   constructor(private readonly shard: PoolShard) {}
 
-  canActivate(): boolean {
-    if (this.shard.isReady()) return true;
-    throw notReady(new NotReadyError(this.shard.status() === 'failed' ? 'failed' : 'rebuilding'));
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.shard.isReady())
+      throw notReady(new NotReadyError(this.shard.status() === 'failed' ? 'failed' : 'rebuilding'));
+    const method = context.switchToHttp().getRequest<FastifyRequest>().method;
+    if (method !== 'GET' && this.shard.backedUp()) throw notReady(new NotReadyError('overloaded'));
+    return true;
   }
 }
 
 /** Whoever can change a listing's forwardTo can redirect a dealer's calls: bearer CALLPOOL_ADMIN_TOKEN. */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
-  private readonly expected: Buffer;
-
-  constructor(@Inject(ALLOCATOR_CONFIG) config: AllocatorConfig) {
-    this.expected = Buffer.from(`Bearer ${config.CALLPOOL_ADMIN_TOKEN}`);
-  }
+  constructor(@Inject(ALLOCATOR_CONFIG) private readonly config: AllocatorConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization ?? '';
-    const given = Buffer.from(header);
-    if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return true;
-    throw new ApiError(401, 'unauthorized', 'a valid admin bearer token is required', [], {
-      'WWW-Authenticate': 'Bearer',
-    });
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
+    if (bearerMatches(header, this.config.CALLPOOL_ADMIN_TOKEN)) return true;
+    throw unauthorized();
   }
 }
 
@@ -52,7 +51,7 @@ export function asApiError(error: unknown): never {
 function notReady(error: NotReadyError): ApiError {
   return new ApiError(
     503,
-    error.reason === 'rebuilding' ? 'rebuilding' : 'unavailable',
+    { rebuilding: 'rebuilding', failed: 'unavailable', overloaded: 'overloaded' }[error.reason],
     error.message,
     [],
     RETRY_AFTER,

@@ -1,26 +1,70 @@
 import { z } from 'zod';
-import { E164, Id, Tier, VisitorContext, WebEvents } from '@callpool/contracts';
+import { E164, StorableId, storableText, Tier } from '@callpool/contracts';
 
-/** Request bodies of the allocator's API (CONTRACT.md); unknown fields are dropped. */
+/**
+ * Request bodies of the allocator's API (CONTRACT.md); unknown fields are
+ * dropped. These face the open web, so every string is bounded and storable
+ * (no NUL, no lone surrogate: Postgres refuses both and the projector would
+ * dead-letter the event) and `context` is bounded as a whole. The limits are
+ * documented in apps/allocator/README.md (Input limits).
+ */
+export const INPUT_LIMITS = {
+  contextBytes: 4096,
+  demographicKeys: 16,
+  demographicKeyChars: 64,
+  demographicValueChars: 256,
+} as const;
+
+/** Flat key → scalar: what an analyst can group by. Nested objects are refused, not stored. */
+const Demographics = z
+  .record(
+    storableText(1, INPUT_LIMITS.demographicKeyChars),
+    z.union([storableText(0, INPUT_LIMITS.demographicValueChars), z.number().finite(), z.boolean(), z.null()]),
+  )
+  .refine((value) => Object.keys(value).length <= INPUT_LIMITS.demographicKeys, {
+    message: `at most ${INPUT_LIMITS.demographicKeys} keys`,
+  });
+
+export const VisitorContextInput = z
+  .object({
+    source: storableText(0, 256).optional(),
+    searchTerm: storableText(0, 512).optional(),
+    referrer: storableText(0, 2048).optional(),
+    landingPage: storableText(0, 2048).optional(),
+    demographics: Demographics.optional(),
+  })
+  .strip()
+  .refine((context) => Buffer.byteLength(JSON.stringify(context)) <= INPUT_LIMITS.contextBytes, {
+    message: `at most ${INPUT_LIMITS.contextBytes} bytes as JSON`,
+  });
+
 export const DisplayRequest = z.object({
-  visitorId: Id,
-  sessionId: Id,
-  listingId: Id,
-  context: VisitorContext.optional(),
+  visitorId: StorableId,
+  sessionId: StorableId,
+  listingId: StorableId,
+  context: VisitorContextInput.optional(),
 });
 
-export const PageViewRequest = WebEvents.PageViewed;
+export const PageViewRequest = z.object({
+  visitorId: StorableId,
+  sessionId: StorableId,
+  url: storableText(1, 2048),
+  action: storableText(1, 64),
+  listingId: StorableId.optional(),
+  /** Optional: the page's own id of this view; a retry with the same id is recorded once. */
+  pageViewId: StorableId.optional(),
+});
 
 /** `title` and `dealerName` (v3) are what a caller hears in the caller menu. */
 export const ListingRequest = z.object({
-  dealerId: Id,
+  dealerId: StorableId,
   forwardTo: E164,
   tier: Tier,
-  title: z.string().trim().min(1).max(120).optional(),
-  dealerName: z.string().trim().min(1).max(120).optional(),
+  title: z.string().trim().pipe(storableText(1, 120)).optional(),
+  dealerName: z.string().trim().pipe(storableText(1, 120)).optional(),
 });
 
-export const ListingIdParam = z.object({ listingId: Id });
+export const ListingIdParam = z.object({ listingId: StorableId });
 
 /** A dealer's call notifications: an absolute http(s) URL and the secret deliveries are signed with. */
 export const DealerWebhookRequest = z.object({
@@ -32,4 +76,4 @@ export const DealerWebhookRequest = z.object({
   secret: z.string().min(16, 'at least 16 characters').max(512),
 });
 
-export const DealerIdParam = z.object({ dealerId: Id });
+export const DealerIdParam = z.object({ dealerId: StorableId });

@@ -15,6 +15,7 @@ import {
 import { PoolShard } from '../pool/pool-shard';
 import { Replenisher } from '../replenisher/replenisher';
 import { AdminTokenGuard, asApiError, ShardReadyGuard } from './guards';
+import { RateLimitGuard } from './rate-limits';
 import {
   DealerIdParam,
   DealerWebhookRequest,
@@ -37,12 +38,14 @@ export class PoolApiController {
 
   @Post('displays')
   @HttpCode(200)
+  @UseGuards(RateLimitGuard)
   display(@Body() body: unknown): Promise<DisplayAnswer> {
     return this.commands.execute(new DisplayNumberCommand(parseInput(DisplayRequest, body))).catch(asApiError);
   }
 
   @Post('page-views')
   @HttpCode(202)
+  @UseGuards(RateLimitGuard)
   async pageView(@Body() body: unknown): Promise<{ accepted: true }> {
     await this.commands.execute(new RecordPageViewCommand(parseInput(PageViewRequest, body))).catch(asApiError);
     return { accepted: true };

@@ -1,7 +1,9 @@
 import type { Kafka } from 'kafkajs';
+import { Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { CallpoolEvent, EventData } from '@callpool/contracts';
-import { EventConsumer, ConsumedBatch } from '@callpool/kafka';
+import type { Counter } from 'prom-client';
+import { EventConsumer, ConsumedBatch, ConsumedMessage } from '@callpool/kafka';
 import { RecordCallCommand } from '../commands/commands';
 import { PoolShard } from '../pool/pool-shard';
 
@@ -11,11 +13,15 @@ import { PoolShard } from '../pool/pool-shard';
  * events they caused, so across restarts each call is applied once. Within a
  * process, event ids already seen are skipped too (call-ingest may publish a
  * spooled event twice), and the rule itself is idempotent (a call that
- * extends nothing decides nothing).
+ * extends nothing decides nothing). A malformed message cannot lock a
+ * number: it is skipped with a warning naming its offset and counted in
+ * `callpool_allocator_malformed_events_total` (the projector keeps it in
+ * dead_letters).
  */
 export class CallsFeed {
   private consumer: EventConsumer | null = null;
   private readonly seen = new Set<string>();
+  private readonly log = new Logger('calls-feed');
   readonly groupId: string;
 
   constructor(
@@ -25,6 +31,7 @@ export class CallsFeed {
     shard: number,
     private readonly shardState: PoolShard,
     private readonly commands: CommandBus,
+    private readonly malformed: Counter<string>,
   ) {
     this.groupId = `${prefix}callpool-allocator-calls-shard-${shard}`;
   }
@@ -49,7 +56,10 @@ export class CallsFeed {
     if (batch.messages.length === 0) return;
     const commits: Promise<unknown>[] = [];
     for (const message of batch.messages) {
-      if (!message.decoded.ok) continue;
+      if (!message.decoded.ok) {
+        this.skip(batch, message);
+        continue;
+      }
       const event = message.decoded.event;
       const call = callToLock(event);
       if (!call || this.seen.has(event.id)) continue;
@@ -67,6 +77,12 @@ export class CallsFeed {
       }),
     );
     await Promise.all(commits);
+  }
+
+  private skip(batch: ConsumedBatch, message: ConsumedMessage): void {
+    const reason = message.decoded.ok ? '' : message.decoded.reason;
+    this.log.warn(`skipped malformed message ${batch.topic}[${batch.partition}]@${message.offset}: ${reason}`);
+    this.malformed.inc({ topic: batch.topic });
   }
 
   private remember(id: string): void {

@@ -7,6 +7,8 @@ export const PRODUCER = 'allocator';
 export interface Causation {
   correlationId?: string;
   causationId?: string | null;
+  /** The envelope's id, for a command that decides exactly one event (a page view retried with its pageViewId). */
+  eventId?: string;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface Causation {
  * and the unit specs and the consumers' decodeEvent check the shapes.
  */
 export function envelope(event: PoolEvent, causation: Causation = {}): CallpoolEvent {
-  const id = randomUUID();
+  const id = causation.eventId ?? randomUUID();
   return {
     id,
     type: event.type,

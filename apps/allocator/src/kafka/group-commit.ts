@@ -1,5 +1,5 @@
 import { CallpoolEvent } from '@callpool/contracts';
-import { TransactionalEventWriter, TransactionOffsets } from '@callpool/kafka';
+import { EncodedEvent, encodeForLog, TransactionalEventWriter, TransactionOffsets } from '@callpool/kafka';
 
 export interface ShardTopics {
   allocations: string;
@@ -7,8 +7,25 @@ export interface ShardTopics {
   shard: number;
 }
 
-/** Well under the broker's 1 MB message.max.bytes: events are a few hundred bytes each. */
+/** Events are a few hundred bytes each; this keeps one transaction's latency bounded. */
 export const MAX_EVENTS_PER_TRANSACTION = 500;
+
+/**
+ * The broker refuses a record batch over its `message.max.bytes`, set to
+ * 1 MiB explicitly (scripts/infra/kafka.sh, docker-compose.yml). A
+ * transaction's events are bounded at half of it (record headers and keys
+ * add a little), so even 500 events with 4 KiB contexts fit. Every input
+ * field is bounded at the edge, so no single event comes near it.
+ */
+export const BROKER_MESSAGE_MAX_BYTES = 1_048_576;
+export const MAX_TRANSACTION_BYTES = BROKER_MESSAGE_MAX_BYTES / 2;
+
+/**
+ * Batches waiting behind the one in flight before new requests are refused
+ * (503 overloaded): a slow broker must cost quick refusals, not a queue that
+ * grows until memory runs out.
+ */
+export const MAX_PENDING_BATCHES = 20;
 
 /** What waiting requests get when their transaction failed: the answer was never durable. */
 export class CommitRefusedError extends Error {
@@ -30,12 +47,13 @@ export interface CommitStats {
  * promise settles when the transaction holding it is committed; all appends
  * of one batch share a single promise (no allocation per request).
  *
- * A failed transaction is fatal: the decisions it carried were already
- * applied to memory, so the writer refuses everything after it and reports
- * the failure; the owner exits and a restart rebuilds from the log (which
- * never saw those decisions). Crash-and-rebuild over undo: undoing would need
- * an inverse for every rule, for a case that also means the broker or our
- * epoch is gone.
+ * A failed transaction ends this writer: the decisions it carried were
+ * already applied to memory, so it refuses everything after it (those
+ * requests answer 503) and reports the failure; the owner throws the state
+ * away and rebuilds it from the log (which never saw those decisions) with a
+ * new writer, in the same process. Rebuild over undo: undoing would need an
+ * inverse for every rule, for a case that also means the broker or our epoch
+ * is gone.
  */
 export class GroupCommitWriter {
   /**
@@ -60,14 +78,20 @@ export class GroupCommitWriter {
     return this.failure;
   }
 
+  backedUp(): boolean {
+    return this.pending.length > MAX_PENDING_BATCHES;
+  }
+
   append(events: CallpoolEvent[], offsets?: TransactionOffsets): Promise<void> {
     if (this.failure) return Promise.reject(new CommitRefusedError(this.failure));
+    const encoded = events.map((event) => ({ event, message: encodeForLog(event) }));
+    const bytes = encoded.reduce((sum, { message }) => sum + message.value.length + message.key.length, 0);
     let batch = this.pending[this.pending.length - 1];
-    if (batch.size() >= MAX_EVENTS_PER_TRANSACTION) {
+    if (!batch.isEmpty() && !batch.fits(events.length, bytes)) {
       batch = new Batch();
       this.pending.push(batch);
     }
-    for (const event of events) (event.type === 'PageViewed' ? batch.webEvents : batch.allocations).push(event);
+    batch.add(encoded, bytes);
     if (offsets) batch.addOffsets(offsets);
     if (!this.flushing) {
       this.flushing = true;
@@ -84,8 +108,8 @@ export class GroupCommitWriter {
       try {
         await this.writer.commit(
           [
-            { topic: this.topics.allocations, events: batch.allocations, partition: this.topics.shard },
-            { topic: this.topics.webEvents, events: batch.webEvents },
+            { topic: this.topics.allocations, messages: batch.allocations, partition: this.topics.shard },
+            { topic: this.topics.webEvents, messages: batch.webEvents },
           ],
           batch.offsets(),
         );
@@ -112,8 +136,9 @@ export class GroupCommitWriter {
 }
 
 class Batch {
-  readonly allocations: CallpoolEvent[] = [];
-  readonly webEvents: CallpoolEvent[] = [];
+  readonly allocations: EncodedEvent[] = [];
+  readonly webEvents: EncodedEvent[] = [];
+  private bytes = 0;
   private readonly positions = new Map<string, { groupId: string; topic: string; partition: number; offset: bigint }>();
   private resolve!: () => void;
   private reject!: (error: Error) => void;
@@ -131,6 +156,16 @@ class Batch {
 
   size(): number {
     return this.allocations.length + this.webEvents.length;
+  }
+
+  fits(events: number, bytes: number): boolean {
+    return this.size() + events <= MAX_EVENTS_PER_TRANSACTION && this.bytes + bytes <= MAX_TRANSACTION_BYTES;
+  }
+
+  add(encoded: Array<{ event: CallpoolEvent; message: EncodedEvent }>, bytes: number): void {
+    for (const { event, message } of encoded)
+      (event.type === 'PageViewed' ? this.webEvents : this.allocations).push(message);
+    this.bytes += bytes;
   }
 
   isEmpty(): boolean {

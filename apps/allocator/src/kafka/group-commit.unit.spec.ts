@@ -1,15 +1,30 @@
 import { CallpoolEvent, newEvent } from '@callpool/contracts';
-import { OutgoingEvents, TransactionalEventWriter } from '@callpool/kafka';
-import { GroupCommitWriter, MAX_EVENTS_PER_TRANSACTION } from './group-commit';
+import { OutgoingMessages, TransactionalEventWriter } from '@callpool/kafka';
+import {
+  GroupCommitWriter,
+  MAX_EVENTS_PER_TRANSACTION,
+  MAX_PENDING_BATCHES,
+  MAX_TRANSACTION_BYTES,
+} from './group-commit';
 
 /** Records what each transaction would carry; commits take a turn of the event loop, like Kafka's. */
 class RecordingWriter {
   readonly transactions: number[] = [];
-  async commit(batches: OutgoingEvents[]): Promise<void> {
+  readonly bytes: number[] = [];
+  async commit(batches: OutgoingMessages[]): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 1));
-    this.transactions.push(batches.reduce((sum, b) => sum + b.events.length, 0));
+    this.transactions.push(batches.reduce((sum, b) => sum + b.messages.length, 0));
+    this.bytes.push(batches.flatMap((b) => b.messages).reduce((sum, m) => sum + m.value.length + m.key.length, 0));
   }
 }
+
+/** A page view with a 2 000-character url: a few hundred of them exceed the byte bound. */
+const bigPageView = (n: number): CallpoolEvent =>
+  newEvent(
+    'PageViewed',
+    { visitorId: `v-${n}`, sessionId: `s-${n}`, url: `/cars/${'x'.repeat(2000)}`, action: 'view' },
+    { occurredAt: new Date(0), metadata: { producer: 'test' } },
+  );
 
 const expiry = (n: number): CallpoolEvent =>
   newEvent(
@@ -32,6 +47,44 @@ describe('GroupCommitWriter', () => {
     expect(recording.transactions.reduce((a, b) => a + b, 0)).toBe(3000);
     expect(Math.max(...recording.transactions)).toBeLessThanOrEqual(MAX_EVENTS_PER_TRANSACTION);
     expect(recording.transactions.every((size) => size % 100 === 0)).toBe(true);
+  });
+
+  it('bounds a transaction by bytes below the broker limit, whatever the count', async () => {
+    const recording = new RecordingWriter();
+    const writer = new GroupCommitWriter(
+      recording as unknown as TransactionalEventWriter,
+      { allocations: 'a', webEvents: 'w', shard: 0 },
+      () => undefined,
+    );
+    await Promise.all(Array.from({ length: 500 }, (_, n) => writer.append([bigPageView(n)])));
+    expect(recording.transactions.reduce((a, b) => a + b, 0)).toBe(500);
+    expect(recording.transactions.length).toBeGreaterThan(1);
+    expect(Math.max(...recording.bytes)).toBeLessThanOrEqual(MAX_TRANSACTION_BYTES);
+  });
+
+  it('reports back-pressure while more batches wait than it will queue', async () => {
+    let release: () => void = () => undefined;
+    const stalled = { commit: () => new Promise<void>((resolve) => (release = resolve)) };
+    const writer = new GroupCommitWriter(
+      stalled as unknown as TransactionalEventWriter,
+      { allocations: 'a', webEvents: 'w', shard: 0 },
+      () => undefined,
+    );
+    const waiting: Promise<void>[] = [];
+    for (let n = 0; n < (MAX_PENDING_BATCHES + 2) * MAX_EVENTS_PER_TRANSACTION; n++)
+      waiting.push(writer.append([expiry(n)]));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writer.backedUp()).toBe(true);
+    while (writer.backedUp()) {
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    expect(writer.backedUp()).toBe(false);
+    for (let i = 0; i < MAX_PENDING_BATCHES + 3; i++) {
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await Promise.all(waiting);
   });
 
   it('still groups the requests that arrive while a transaction commits', async () => {

@@ -4,13 +4,15 @@ import { createPoolState, decide, evolve, PoolCommand, PoolEvent, PoolPolicy, Po
 import { Causation, envelope } from '../kafka/envelopes';
 import { GroupCommitWriter } from '../kafka/group-commit';
 
+const NOT_READY = {
+  rebuilding: 'the allocator is rebuilding its state from the log',
+  failed: 'a write to the log failed; the allocator is rebuilding its state from the log',
+  overloaded: 'too many decisions are waiting for the log; try again shortly',
+};
+
 export class NotReadyError extends Error {
-  constructor(readonly reason: 'rebuilding' | 'failed') {
-    super(
-      reason === 'rebuilding'
-        ? 'the allocator is rebuilding its state from the log'
-        : 'the allocator stopped writing and is restarting',
-    );
+  constructor(readonly reason: 'rebuilding' | 'failed' | 'overloaded') {
+    super(NOT_READY[reason]);
   }
 }
 
@@ -21,13 +23,28 @@ export class NotReadyError extends Error {
  * one thread, which is what makes a number go to exactly one holder.
  */
 export class PoolShard {
-  readonly state: PoolState;
+  private current: PoolState;
   private ready = false;
   private writer: GroupCommitWriter | null = null;
   private readonly ownPageViews = new Set<string>();
 
   constructor(readonly policy: PoolPolicy) {
-    this.state = createPoolState(policy);
+    this.current = createPoolState(policy);
+  }
+
+  get state(): PoolState {
+    return this.current;
+  }
+
+  /**
+   * After a failed transaction: forget everything, answer 503 until the state
+   * is rebuilt from the log (which never saw the decisions of that transaction).
+   */
+  reset(): void {
+    this.ready = false;
+    this.writer = null;
+    this.current = createPoolState(this.policy);
+    this.ownPageViews.clear();
   }
 
   /** Replay: events already in the log. */
@@ -38,6 +55,11 @@ export class PoolShard {
   goLive(writer: GroupCommitWriter): void {
     this.writer = writer;
     this.ready = true;
+  }
+
+  /** Too many decisions wait for the log: refuse new requests rather than queue without bound. */
+  backedUp(): boolean {
+    return this.writer?.backedUp() ?? false;
   }
 
   isReady(): boolean {
@@ -63,6 +85,21 @@ export class PoolShard {
     const envelopes: CallpoolEvent[] = events.map((event) => envelope(event, causation));
     for (const e of envelopes) if (e.type === 'PageViewed') this.rememberOwn(e.id);
     return { events, committed: writer.append(envelopes, offsets) };
+  }
+
+  /**
+   * Activity on a session whose idle time is already up, before the expiry
+   * pass got to it (the wall clock's pass runs every EXPIRY_INTERVAL_MS; a
+   * clock move commits its expiries a moment after it moved): commit the due
+   * expiries first, as the pass would, so the activity starts a new session
+   * instead of reviving the one that ended. Same group commit, earlier in it.
+   */
+  expireSessionIfDue(sessionId: string, now: number): void {
+    for (;;) {
+      const session = this.state.sessions.get(sessionId);
+      if (!session || now < session.expiresAt) return;
+      if (this.execute({ type: 'ExpireDue' }, now).events.length === 0) return;
+    }
   }
 
   /**

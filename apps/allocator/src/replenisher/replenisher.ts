@@ -10,6 +10,7 @@ import { AllocatorConfig } from '../config';
 import { PoolShard } from '../pool/pool-shard';
 import { ALLOCATOR_CONFIG, TWILIO_NUMBERS } from '../tokens';
 import { Backoff } from './backoff';
+import { ownNumbers } from './own-numbers';
 import { releaseAtTwilio } from './release';
 
 /**
@@ -213,12 +214,13 @@ export class Replenisher {
 
   /**
    * A timed-out purchase may still have bought the number: adopt numbers the
-   * account owns that this shard has never seen (one shard per account).
+   * account owns that this shard has never seen (one shard per account) and
+   * that point at our call-ingest, never the directory's other numbers.
    */
   private async reconcile(): Promise<void> {
     if (!this.twilio.listOwned) return;
     this.reconcileAfterTimeout = false;
-    const owned = await this.twilio.listOwned();
+    const owned = ownNumbers(await this.twilio.listOwned(), this.webhooks.voiceUrl);
     for (const number of owned) {
       if (this.shard.state.numbers.has(number.phoneNumber)) continue;
       this.log.log(`adopting ${number.phoneNumber}, bought by a purchase that timed out`);

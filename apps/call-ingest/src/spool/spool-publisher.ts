@@ -13,6 +13,8 @@ export interface SpoolPublisherOptions {
 export interface PublisherStatus {
   connected: boolean;
   pending: number;
+  /** Producers thrown away after repeated failures (see RECREATE_AFTER_FAILURES). */
+  producersRecreated: number;
   lastError: string | null;
   /** Wall time of the last failed attempt still unrecovered. */
   failingSince: Date | null;
@@ -24,7 +26,15 @@ export interface PublisherStatus {
  * whatever part of it the broker already has (same sequence numbers), so a
  * flaky link gives neither gaps nor duplicates. Only a restart between a send
  * and the cursor write re-sends; consumers drop those by event id.
+ *
+ * After RECREATE_AFTER_FAILURES failures in a row the producer itself is
+ * thrown away and a new one made: a kafkajs producer that lost its broker can
+ * stay wedged (stale metadata, a dead idempotent sequence) and fail forever
+ * while the broker is back. A new producer may re-send part of a batch the
+ * broker already had; consumers drop those by event id.
  */
+export const RECREATE_AFTER_FAILURES = 3;
+
 export class SpoolPublisher {
   private running = false;
   private loop: Promise<void> | null = null;
@@ -34,12 +44,16 @@ export class SpoolPublisher {
   private lastError: string | null = null;
   private failingSince: Date | null = null;
   private unsubscribe: (() => void) | null = null;
+  private publisher: EventPublisher;
+  private recreated = 0;
 
   constructor(
     private readonly spool: Spool,
-    private readonly publisher: EventPublisher,
+    private readonly createPublisher: () => EventPublisher,
     private readonly options: SpoolPublisherOptions,
-  ) {}
+  ) {
+    this.publisher = createPublisher();
+  }
 
   start(): void {
     this.running = true;
@@ -53,6 +67,7 @@ export class SpoolPublisher {
     return {
       connected: this.connected,
       pending: this.spool.pendingCount(),
+      producersRecreated: this.recreated,
       lastError: this.lastError,
       failingSince: this.failingSince,
     };
@@ -88,10 +103,19 @@ export class SpoolPublisher {
         this.lastError = (error as Error).message;
         this.failingSince ??= new Date();
         this.options.onError?.(error as Error, attempt);
+        if (attempt % RECREATE_AFTER_FAILURES === 0) await this.recreateProducer();
         // Backing off is not cut short by new calls: they wait in the spool like the rest.
         await this.sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)), false);
       }
     }
+  }
+
+  private async recreateProducer(): Promise<void> {
+    const old = this.publisher;
+    this.publisher = this.createPublisher();
+    this.connected = false;
+    this.recreated++;
+    await old.disconnect().catch(() => undefined);
   }
 
   /** False when there was nothing to publish. */

@@ -9,6 +9,8 @@ import { readSnapshot, writeSnapshot } from './view-snapshot';
 export interface ViewFeedOptions {
   kafka: Kafka;
   topicPrefix: string;
+  /** KAFKA_REPLICATION_FACTOR, should call-ingest be the first to create the topics. */
+  replicationFactor?: number;
   dataDir: string;
   snapshotEveryMs: number;
   /** A manual clock is moved up to the newest event seen (CONTRACT.md, Clock). */
@@ -102,7 +104,7 @@ export class ViewFeed {
 
   private async replay(): Promise<void> {
     const { kafka, topicPrefix } = this.options;
-    await ensureTopics(kafka, topicPrefix);
+    await ensureTopics(kafka, topicPrefix, 1, this.options.replicationFactor);
     if (this.stopped) return;
     const building = emptyView();
     const consumer = new EventConsumer(kafka, {

@@ -5,6 +5,7 @@ import { analystRoleMigration, AnalystRoleSettings, ensureRole } from '../migrat
 import { DisplayOverflowReason1767000000004 } from '../migrations/1767000000004-display-overflow-reason';
 import { ProcessedEventsByTime1767000000005 } from '../migrations/1767000000005-processed-events-by-time';
 import { CallResolution1767000000006 } from '../migrations/1767000000006-call-resolution';
+import { DeadLettersV31767000000010 } from '../migrations/1767000000010-dead-letters-v3';
 import { Rollups1767000000020 } from '../migrations/1767000000020-rollups';
 import { DealerWebhooks1767000000021 } from '../migrations/1767000000021-dealer-webhooks';
 import { quoteIdent } from './connection';
@@ -34,6 +35,7 @@ export async function migrateSchema(
     DisplayOverflowReason1767000000004,
     ProcessedEventsByTime1767000000005,
     CallResolution1767000000006,
+    DeadLettersV31767000000010,
     Rollups1767000000020,
     DealerWebhooks1767000000021,
   ];

@@ -1,7 +1,8 @@
 import { PoolClient } from 'pg';
 import { CallpoolEvent, DecodeResult } from '@callpool/contracts';
 import { projectEvents } from './project-events';
-import { toJson, writeRows } from './sql';
+import { isPoison, refused, undecodable, writeDeadLetters } from './dead-letters';
+import { toJson } from './sql';
 
 export interface ProjectedMessage {
   offset: string;
@@ -69,12 +70,48 @@ export async function applyChunk(
   }
 }
 
-async function applyMessages(client: PoolClient, chunk: Chunk, messages: ProjectedMessage[]) {
+/**
+ * Applies the chunk in one go; if Postgres refuses the data of some event (a
+ * poison event that would fail on every retry), applies the events one by one
+ * instead, each behind a savepoint, and dead-letters the ones it refuses.
+ */
+async function applyMessages(client: PoolClient, chunk: Chunk, messages: ProjectedMessage[]): Promise<Applied> {
+  await client.query('SAVEPOINT chunk');
+  try {
+    return await applyAll(client, chunk, messages);
+  } catch (error) {
+    if (!isPoison(error)) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT chunk');
+  }
+  const total: Applied = { projected: 0, duplicates: 0, deadLetters: 0 };
+  for (const message of messages) {
+    const outcome = await applyAlone(client, chunk, message);
+    total.projected += outcome.projected;
+    total.duplicates += outcome.duplicates;
+    total.deadLetters += outcome.deadLetters;
+  }
+  return total;
+}
+
+async function applyAlone(client: PoolClient, chunk: Chunk, message: ProjectedMessage): Promise<Applied> {
+  await client.query('SAVEPOINT message');
+  try {
+    return await applyAll(client, chunk, [message]);
+  } catch (error) {
+    if (!isPoison(error) || !message.decoded.ok) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT message');
+    await writeDeadLetters(client, [refused(located(chunk, message), message.decoded.event, error as Error)]);
+    return { projected: 0, duplicates: 0, deadLetters: 1 };
+  }
+}
+
+type Applied = Omit<ChunkOutcome, 'skipped'>;
+
+async function applyAll(client: PoolClient, chunk: Chunk, messages: ProjectedMessage[]): Promise<Applied> {
   const dead = messages.filter((m) => !m.decoded.ok);
-  await writeRows(
+  await writeDeadLetters(
     client,
-    deadLetters,
-    dead.map((m) => deadLetterRow(chunk, m)),
+    dead.map((m) => undecodable(located(chunk, m), m.decoded as Extract<DecodeResult, { ok: false }>)),
   );
   const inOrder = new Map<string, { event: CallpoolEvent; offset: string }>();
   for (const m of messages)
@@ -87,6 +124,10 @@ async function applyMessages(client: PoolClient, chunk: Chunk, messages: Project
     duplicates: messages.length - dead.length - fresh.length,
     deadLetters: dead.length,
   };
+}
+
+function located(chunk: Chunk, message: ProjectedMessage) {
+  return { topic: chunk.topic, partition: chunk.partition, offset: message.offset, timestamp: message.timestamp };
 }
 
 /** Records the ids; the ones already there were projected before (a redelivery, perhaps at another offset). */
@@ -133,21 +174,3 @@ async function compareAndSetOffset(
   );
   if (result.rowCount !== 1) throw new OffsetConflictError(chunk.topic, chunk.partition);
 }
-
-function deadLetterRow(chunk: Chunk, message: ProjectedMessage) {
-  const failed = message.decoded as Extract<DecodeResult, { ok: false }>;
-  return {
-    topic: chunk.topic,
-    partition: chunk.partition,
-    offset: message.offset,
-    reason: failed.reason,
-    payload: failed.raw,
-    at: new Date(Number(message.timestamp)).toISOString(),
-  };
-}
-
-const deadLetters = {
-  table: 'dead_letters',
-  columns: 'topic text, partition integer, "offset" bigint, reason text, payload text, at timestamptz',
-  conflict: 'ON CONFLICT (topic, partition, "offset") DO NOTHING',
-};

@@ -40,7 +40,7 @@ export async function rebuildProjection(config: ProjectorConfig, log: RunnerLog)
     clientId: 'callpool-projector-rebuild',
     topicPrefix: config.CALLPOOL_TOPIC_PREFIX,
   });
-  await ensureTopics(kafka, config.CALLPOOL_TOPIC_PREFIX);
+  await ensureTopics(kafka, config.CALLPOOL_TOPIC_PREFIX, 1, config.KAFKA_REPLICATION_FACTOR);
   const topics = allTopicNames(config.CALLPOOL_TOPIC_PREFIX);
   const pool = createSchemaPool(config.DATABASE_URL, rebuilt, 4, runAs);
   const admin = kafka.admin();

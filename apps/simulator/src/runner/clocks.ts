@@ -22,6 +22,11 @@ export class ServiceClocks {
     private readonly barrier: { listingId: string; dealerId: string; forwardTo: string; adminToken: string },
   ) {}
 
+  /** Every service's /internal/clock requires the admin token (CONTRACT.md v3, Clock). */
+  private admin(): Record<string, string> {
+    return { authorization: `Bearer ${this.barrier.adminToken}` };
+  }
+
   /** The latest of the three clocks: a run must start after it. */
   async latest(): Promise<number> {
     let latest = 0;
@@ -56,7 +61,7 @@ export class ServiceClocks {
   }
 
   private async move(client: ServiceClient, to: number): Promise<void> {
-    const answer = await client.post(`/internal/clock`, { now: new Date(to).toISOString() });
+    const answer = await client.post(`/internal/clock`, { now: new Date(to).toISOString() }, this.admin());
     if (answer.status !== 204) {
       throw new ServiceError(
         `${client.baseUrl}/internal/clock → ${answer.status} ${JSON.stringify(answer.body)} (is the service running with CALLPOOL_CLOCK=manual?)`,
@@ -66,7 +71,7 @@ export class ServiceClocks {
   }
 
   private async read(client: ServiceClient): Promise<number> {
-    const answer = await client.get<{ now: string }>(`/internal/clock`);
+    const answer = await client.get<{ now: string }>(`/internal/clock`, this.admin());
     if (answer.status !== 200)
       throw new ServiceError(
         `${client.baseUrl}/internal/clock → ${answer.status}: the simulator needs CALLPOOL_CLOCK=manual`,

@@ -27,8 +27,8 @@ export class ServiceClient {
     private readonly attempts = 8,
   ) {}
 
-  get<T>(path: string): Promise<Answer<T>> {
-    return this.request<T>('GET', path);
+  get<T>(path: string, headers: Record<string, string> = {}): Promise<Answer<T>> {
+    return this.request<T>('GET', path, undefined, headers);
   }
 
   post<T>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
