@@ -5,7 +5,7 @@
 // needs no runtime hooks. Type checking is `npm run typecheck` (tsc), kept apart
 // because it is ten times slower and changes nothing in the output.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* sources(path);
-    else if (path.endsWith('.ts') && !path.endsWith('.d.ts') && !path.includes('.spec.')) yield path;
+    else if (/\.(ts|js)$/.test(path) && !path.endsWith('.d.ts') && !path.includes('.spec.')) yield path;
   }
 }
 
@@ -40,6 +40,14 @@ const options = (file) => ({
 let count = 0;
 for (const top of ['apps', 'libs']) {
   for await (const file of sources(join(root, top))) {
+    // Plain .js sources are browser assets served as written (the page snippet): copied, not compiled.
+    if (file.endsWith('.js')) {
+      const target = join(out, relative(root, file));
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(file, target);
+      count++;
+      continue;
+    }
     const { code, map } = await transformFile(file, options(file));
     const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
     await mkdir(dirname(target), { recursive: true });

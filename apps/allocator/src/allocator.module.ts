@@ -11,8 +11,10 @@ import { ExpireDueHandler, RecordCallHandler, RecordProvisioningHandler } from '
 import { AllocatorConfig, policyFromConfig } from './config';
 import { AdminTokenGuard, ShardReadyGuard } from './http/guards';
 import { PoolApiController } from './http/pool-api.controller';
+import { BrowserOriginGuard } from './http/web-tier';
 import { PoolShard } from './pool/pool-shard';
 import { Replenisher } from './replenisher/replenisher';
+import { SnippetController } from './snippet/snippet.controller';
 import { ALLOCATOR_CONFIG, EXIT, Exit, KAFKA, TWILIO_NUMBERS } from './tokens';
 
 export interface AllocatorDependencies {
@@ -32,7 +34,7 @@ export class AllocatorModule {
         ServiceKitModule.forRoot({ service: 'allocator', clock: config.CALLPOOL_CLOCK, logLevel: config.LOG_LEVEL }),
         CqrsModule.forRoot(),
       ],
-      controllers: [PoolApiController],
+      controllers: [PoolApiController, SnippetController],
       providers: [
         { provide: ALLOCATOR_CONFIG, useValue: config },
         {
@@ -62,6 +64,7 @@ export class AllocatorModule {
         AllocatorLifecycle,
         ShardReadyGuard,
         AdminTokenGuard,
+        BrowserOriginGuard,
         DisplayNumberHandler,
         RecordPageViewHandler,
         RegisterListingHandler,

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@callpool/service-kit';
 import { AllocatorLifecycle } from './allocator.lifecycle';
+import { setUpWebTier } from './http/web-tier';
 import { AllocatorDependencies, AllocatorModule } from './allocator.module';
 import type { AllocatorConfig } from './config';
 import { PoolShard } from './pool/pool-shard';
@@ -30,6 +31,7 @@ export async function startAllocator(config: AllocatorConfig, options: StartOpti
     name: 'allocator',
     port: config.ALLOCATOR_PORT,
   });
+  setUpWebTier(app, config);
   const host = options.host ?? '0.0.0.0';
   await app.listen(options.port ?? config.ALLOCATOR_PORT, host);
   const address = app.getHttpServer().address();

@@ -4,3 +4,4 @@ export * from './metrics';
 export * from './clock';
 export * from './service-kit.module';
 export * from './bootstrap';
+export * from './api-docs';

@@ -15,10 +15,11 @@ import { PoolShard } from '../pool/pool-shard';
 import { Replenisher } from '../replenisher/replenisher';
 import { AdminTokenGuard, asApiError, ShardReadyGuard } from './guards';
 import { DisplayRequest, ListingIdParam, ListingRequest, PageViewRequest } from './inputs';
+import { BrowserOriginGuard } from './web-tier';
 
 /** The allocator's HTTP API (CONTRACT.md): parse, send the command, map the answer. */
 @Controller('v1')
-@UseGuards(ShardReadyGuard)
+@UseGuards(BrowserOriginGuard, ShardReadyGuard)
 export class PoolApiController {
   constructor(
     private readonly commands: CommandBus,
