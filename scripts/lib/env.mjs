@@ -28,6 +28,7 @@ export function stackEnv(base = process.env) {
   env.CALL_INGEST_PORT ??= '3002';
   env.PROJECTOR_PORT ??= '3003';
   env.TWILIO_STANDIN_PORT ??= '3010';
+  env.DEMO_PORT ??= '3000';
   env.PUBLIC_BASE_URL ??= `http://127.0.0.1:${env.CALL_INGEST_PORT}`;
   env.CALLPOOL_RUN_DIR ??= resolve(ROOT, '.data/run');
   env.CALL_INGEST_DATA_DIR ??= resolve(env.CALLPOOL_RUN_DIR, 'call-ingest');

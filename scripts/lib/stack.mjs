@@ -18,6 +18,8 @@ export const SERVICES = [
   { name: 'projector', script: 'dist/apps/projector/src/main.js', port: 'PROJECTOR_PORT', health: '/health' },
   { name: 'allocator', script: 'dist/apps/allocator/src/main.js', port: 'ALLOCATOR_PORT', health: '/health' },
   { name: 'call-ingest', script: 'dist/apps/call-ingest/src/main.js', port: 'CALL_INGEST_PORT', health: '/health' },
+  // The demo listing site registers its listings with the allocator, so it comes last.
+  { name: 'demo-site', script: 'dist/apps/demo-site/src/main.js', port: 'DEMO_PORT', health: '/health' },
 ];
 
 function startedFile(env) {
