@@ -59,6 +59,7 @@ export async function up(env, { log = console.log } = {}) {
   build();
   const startedNow = [];
   for (const service of SERVICES) {
+    if (service.name === 'demo-site' && env.DEMO_SITE === 'off') continue;
     if (
       service.name === 'twilio-standin' &&
       env.TWILIO_API_URL &&
