@@ -169,6 +169,14 @@ it("places a call from the page, attributed to that visitor with the campaign's 
   await shot(calls.page, '4-calls-table');
 });
 
+it("serves the allocator's browsable API document", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${stack.url.allocator}/docs`);
+  await page.getByText('/v1/displays').first().waitFor({ timeout: 10_000 });
+  await shot(page, '4b-allocator-docs');
+  await page.close();
+});
+
 it("keeps the dealer's number when the allocator does not answer within the timeout (1.5 s)", async () => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
   // The allocator takes 5 s to answer a display: the snippet must give up at 1.5 s.
@@ -214,4 +222,14 @@ it("keeps the dealer's number with the allocator stopped, with no errors from th
     expect(message.location().url.startsWith(stack.url.allocator)).toBe(true);
   }
   await shot(stopped.page, '6-failsafe-allocator-stopped');
+});
+
+it("serves call-ingest's OpenAPI document and its browsable UI", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${stack.url.callIngest}/docs`);
+  await page.getByText('/twilio/voice').first().waitFor({ timeout: 10_000 });
+  await shot(page, '7-call-ingest-docs');
+  const document = (await (await fetch(`${stack.url.callIngest}/openapi.json`)).json()) as { paths: object };
+  expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/twilio/voice', '/twilio/status']));
+  await page.close();
 });
