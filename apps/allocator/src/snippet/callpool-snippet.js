@@ -216,7 +216,8 @@
   api.postJson = postJson;
   api.start = start;
   if (typeof window === 'object' && typeof document === 'object') {
-    var script = document.currentScript;
+    // currentScript is null only for module or unusual injection: find the tag by its path then.
+    var script = document.currentScript || document.querySelector('script[src*="/v1/snippet.js"]');
     var begin = function () {
       try {
         start(document, script, window.fetch.bind(window)).catch(function () {
