@@ -130,6 +130,7 @@ describe('allocator for the web tier: OpenAPI, typed client, snippet, CORS', () 
     expect(html).not.toMatch(/(src|href)=["']?https?:/i); // nothing from the internet
     const bundle = await fetch(`${allocator.url}/docs/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000); // read: an unread body holds the connection
     const init = await (await fetch(`${allocator.url}/docs/swagger-ui-init.js`)).text();
     expect(init).toContain('/v1/displays');
   });
@@ -179,9 +180,11 @@ describe('allocator for the web tier: OpenAPI, typed client, snippet, CORS', () 
         headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
       });
     const allowed = await preflight(SITE);
+    await allowed.arrayBuffer();
     expect(allowed.headers.get('access-control-allow-origin')).toBe(SITE);
     expect(allowed.headers.get('access-control-allow-headers')).toContain('content-type');
     const foreign = await preflight('https://evil.example');
+    await foreign.arrayBuffer();
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     const body = JSON.stringify({ visitorId: 'v-2', sessionId: 's-2', listingId: 'L-1' });
     const post = (origin: string) =>
@@ -193,6 +196,7 @@ describe('allocator for the web tier: OpenAPI, typed client, snippet, CORS', () 
     const fromSite = await post(SITE);
     expect(fromSite.status).toBe(200);
     expect(fromSite.headers.get('access-control-allow-origin')).toBe(SITE);
+    expect(((await fromSite.json()) as { pool: string }).pool).toEqual(expect.any(String));
     const fromElsewhere = await post('https://evil.example');
     expect(fromElsewhere.status).toBe(403);
     expect(((await fromElsewhere.json()) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
