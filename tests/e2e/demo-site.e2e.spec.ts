@@ -181,13 +181,17 @@ it("keeps the dealer's number when the allocator does not answer within the time
   const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
   // The allocator takes 5 s to answer a display: the snippet must give up at 1.5 s.
   await context.route('**/v1/displays', (route) => setTimeout(() => route.continue().catch(() => undefined), 5000));
-  const started = Date.now();
+  const sent = new Map<string, number>();
+  context.on('request', (request) => sent.set(request.url(), Date.now()));
   const slow = await visit('/cars/demo-L-3', context);
   const aborted = await slow.page.waitForEvent('requestfailed', {
     predicate: (request) => request.url().endsWith('/v1/displays'),
-    timeout: 4000,
+    timeout: 10_000,
   });
-  expect(Date.now() - started).toBeLessThan(3500);
+  // Cancelled at the snippet's timeout: not before it, and well before the late answer.
+  const waited = Date.now() - Number(sent.get(aborted.url()));
+  expect(waited).toBeGreaterThanOrEqual(1400);
+  expect(waited).toBeLessThan(4500);
   expect(aborted.failure()?.errorText).toContain('ABORTED');
   await slow.page.waitForTimeout(4000); // past the late answer: it must change nothing
   const number = slow.page.locator(NUMBER).first();
