@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiError, apiRegistry, openApiDocument, OpenApiDocument } from '@callpool/service-kit';
-import { DialParams, StatusParams, VoiceParams } from './webhook-params';
+import { ChooseParams, DialParams, StatusParams, VoiceParams } from './webhook-params';
 
 const form = (schema: z.ZodTypeAny) => ({ content: { 'application/x-www-form-urlencoded': { schema } } });
 const twiml = (description: string) => ({ description, content: { 'text/xml': { schema: z.string() } } });
@@ -26,6 +26,15 @@ export function callIngestOpenApi(): OpenApiDocument {
     summary: "A call to a tracking number: TwiML that <Dial>s the attributed listing's dealer",
     request: { headers: signature, body: form(VoiceParams) },
     responses: { 200: twiml('TwiML <Dial> (or the caller menu)'), 400: invalid, 403: refused },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/twilio/choose',
+    tags: ['twilio webhooks'],
+    summary:
+      "The caller menu's answer (Digits, absent after a time-out): TwiML that <Dial>s the chosen listing's dealer",
+    request: { headers: signature, body: form(ChooseParams) },
+    responses: { 200: twiml('TwiML <Dial>'), 400: invalid, 403: refused },
   });
   registry.registerPath({
     method: 'post',

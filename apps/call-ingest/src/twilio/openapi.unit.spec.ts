@@ -14,6 +14,7 @@ describe("call-ingest's OpenAPI document", () => {
     expect(routes.sort()).toEqual(
       [
         'post /twilio/voice',
+        'post /twilio/choose',
         'post /twilio/status',
         'post /twilio/dial-status',
         'get /health',
