@@ -11,7 +11,10 @@ import { E2eStack } from './support/stack';
  * lands in `calls` attributed to that visitor with the UTM source, and with
  * the allocator slow or stopped the dealer's own number stays.
  */
-const stack = new E2eStack('e2e_demo', 15100, { POOL_FLOOR: '8' });
+// The snippet's timeout is 1.5 s by default; on this shared 2-core machine (load 15+) a display
+// can take longer, which the snippet rightly answers with the dealer's number: the stack gives it 4 s.
+const SNIPPET_TIMEOUT_MS = 4000;
+const stack = new E2eStack('e2e_demo', 15100, { POOL_FLOOR: '8', DEMO_SNIPPET_TIMEOUT_MS: String(SNIPPET_TIMEOUT_MS) });
 const demo = stack.url.demo;
 const shots = process.env.E2E_SCREENSHOTS ?? join(__dirname, '../../.data/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -185,10 +188,11 @@ it("serves the allocator's browsable API document", async () => {
   await page.context().close();
 });
 
-it("keeps the dealer's number when the allocator does not answer within the timeout (1.5 s)", async () => {
+it("keeps the dealer's number when the allocator does not answer within the snippet's timeout", async () => {
   const context = await newContext();
-  // The allocator takes 5 s to answer a display: the snippet must give up at 1.5 s.
-  await context.route('**/v1/displays', (route) => setTimeout(() => route.continue().catch(() => undefined), 5000));
+  // The allocator answers a display only after three times the snippet's timeout: the snippet must give up.
+  const late = 3 * SNIPPET_TIMEOUT_MS;
+  await context.route('**/v1/displays', (route) => setTimeout(() => route.continue().catch(() => undefined), late));
   const failed = context.waitForEvent('requestfailed', {
     predicate: (request) => request.url().endsWith('/v1/displays'),
     timeout: 60_000,
@@ -198,7 +202,7 @@ it("keeps the dealer's number when the allocator does not answer within the time
   // Cancelled by the snippet before the late answer came: an answered request does not fail. (The
   // timeout's exact length is the unit spec's: on this shared machine browser events arrive late.)
   expect(aborted.failure()?.errorText).toContain('ABORTED');
-  await slow.page.waitForTimeout(4000); // past the late answer: it must change nothing
+  await slow.page.waitForTimeout(late); // past the late answer: it must change nothing
   const number = slow.page.locator(NUMBER).first();
   expect(await number.getAttribute('href')).toBe('tel:+15557650202');
   expect(await number.innerText()).toBe('(555) 765-0202');
