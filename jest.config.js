@@ -24,11 +24,16 @@ const swc = [
   },
 ];
 
+// @fastify/static (the /docs UI's assets) requires content-disposition, which ships only as an ES
+// module: Node loads it natively, jest needs it compiled to CommonJS.
+const esmOnly = ['content-disposition'];
+
 const tier = (name, timeout) => ({
   displayName: name,
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, [`/node_modules/(.+/)?(${esmOnly.join('|')})/.+\\.js$`]: swc },
+  transformIgnorePatterns: [`/node_modules/(?!(.+/)?(${esmOnly.join('|')})/)`],
   moduleNameMapper,
   testMatch: [`<rootDir>/{apps,libs,tests}/**/*.${name}.spec.ts`],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

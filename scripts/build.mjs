@@ -18,7 +18,7 @@ async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* sources(path);
-    else if (path.endsWith('.ts') && !path.endsWith('.d.ts') && !path.includes('.spec.')) yield path;
+    else if (/\.(ts|js)$/.test(path) && !path.endsWith('.d.ts') && !path.includes('.spec.')) yield path;
     else if (path.endsWith('.json') && path.includes('/src/')) yield path;
   }
 }
@@ -41,11 +41,13 @@ const options = (file) => ({
 let count = 0;
 for (const top of ['apps', 'libs']) {
   for await (const file of sources(join(root, top))) {
-    if (file.endsWith('.json')) {
-      // Data imported by the code (libs/config/src/dev-defaults.json): copied as is.
+    // Data imported by the code (libs/config/src/dev-defaults.json) and plain .js browser assets (the page
+    // snippet) are copied as written, not compiled.
+    if (file.endsWith('.json') || file.endsWith('.js')) {
       const target = join(out, relative(root, file));
       await mkdir(dirname(target), { recursive: true });
       await copyFile(file, target);
+      count++;
       continue;
     }
     const { code, map } = await transformFile(file, options(file));

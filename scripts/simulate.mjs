@@ -34,6 +34,7 @@ export function simulationEnv(
     CALL_INGEST_PORT: String(portBase + 2),
     PROJECTOR_PORT: String(portBase + 3),
     TWILIO_STANDIN_PORT: String(portBase + 10),
+    DEMO_SITE: 'off', // its listings would be in the measured pool
     PUBLIC_BASE_URL: local(portBase + 2),
   };
   const merged = { ...SIM_DEFAULTS, ...base, ...own };

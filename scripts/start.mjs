@@ -82,15 +82,18 @@ async function simulate() {
 }
 
 try {
-  console.log('callpool: starting (Kafka, Postgres, Twilio stand-in, allocator, call-ingest, projector)');
+  console.log(`callpool: demo listing site at ${local(env.DEMO_PORT)} once the stack is up`);
+  console.log('callpool: starting (Kafka, Postgres, Twilio stand-in, allocator, call-ingest, projector, demo site)');
   started = await up(env);
+  console.log(`\n== demo listing site: ${local(env.DEMO_PORT)}  (open it in a browser while the simulation runs)\n`);
   const simulated = (await clockIsManual()) && (await simulate());
   if (stopping) await new Promise(() => undefined); // stop() exits the process
   if (!simulated) await scriptedDemo(env);
   console.log(`
 == where to look
-  allocator     ${local(env.ALLOCATOR_PORT)}/v1/pool   ${local(env.ALLOCATOR_PORT)}/metrics
-  call-ingest   ${local(env.CALL_INGEST_PORT)}/health
+  demo site     ${local(env.DEMO_PORT)}   listing pages with the snippet; "Call this number" plays a signed call
+  allocator     ${local(env.ALLOCATOR_PORT)}/v1/pool   ${local(env.ALLOCATOR_PORT)}/docs   ${local(env.ALLOCATOR_PORT)}/metrics
+  call-ingest   ${local(env.CALL_INGEST_PORT)}/health   ${local(env.CALL_INGEST_PORT)}/docs
   projector     ${local(env.PROJECTOR_PORT)}/health
   dashboard     ${local(env.PROJECTOR_PORT)}/dashboard   (any user name; password ${env.ANALYST_PASSWORD ? 'ANALYST_PASSWORD' : 'unset: set ANALYST_PASSWORD'})
   Postgres      psql ${env.DATABASE_URL}

@@ -28,6 +28,7 @@ export function stackEnv(base = process.env) {
   env.TWILIO_STANDIN_PORT ??= '3010';
   // The simulator, the demo and the benchmarks drive thousands of visitors from this host.
   env.RATE_LIMIT_ALLOW ??= '127.0.0.1,::1';
+  env.DEMO_PORT ??= '3000';
   env.PUBLIC_BASE_URL ??= `http://127.0.0.1:${env.CALL_INGEST_PORT}`;
   env.CALLPOOL_RUN_DIR ??= resolve(ROOT, '.data/run');
   env.CALL_INGEST_DATA_DIR ??= resolve(env.CALLPOOL_RUN_DIR, 'call-ingest');

@@ -18,6 +18,8 @@ export const SERVICES = [
   { name: 'projector', script: 'dist/apps/projector/src/main.js', port: 'PROJECTOR_PORT', health: '/health' },
   { name: 'allocator', script: 'dist/apps/allocator/src/main.js', port: 'ALLOCATOR_PORT', health: '/health' },
   { name: 'call-ingest', script: 'dist/apps/call-ingest/src/main.js', port: 'CALL_INGEST_PORT', health: '/health' },
+  // The demo listing site registers its listings with the allocator, so it comes last.
+  { name: 'demo-site', script: 'dist/apps/demo-site/src/main.js', port: 'DEMO_PORT', health: '/health' },
 ];
 
 function startedFile(env) {
@@ -57,6 +59,7 @@ export async function up(env, { log = console.log } = {}) {
   build();
   const startedNow = [];
   for (const service of SERVICES) {
+    if (service.name === 'demo-site' && env.DEMO_SITE === 'off') continue;
     if (
       service.name === 'twilio-standin' &&
       env.TWILIO_API_URL &&

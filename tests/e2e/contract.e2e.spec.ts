@@ -1,4 +1,5 @@
 import { CallDriver } from '@callpool/call-driver';
+import { CallpoolClient } from '@callpool/client';
 import { waitFor } from '@callpool/testing';
 import { E2eStack, http } from './support/stack';
 
@@ -20,9 +21,10 @@ const { allocator, callIngest, projector } = stack.url;
 const services = [allocator, callIngest, projector];
 let t0 = 0;
 const at = (seconds: number) => new Date(t0 + seconds * 1000).toISOString();
-const pool = async () => (await http(`GET`, `${allocator}/v1/pool`)).body;
+const api = new CallpoolClient({ baseUrl: allocator, adminToken: token, timeoutMs: 10_000 });
+const pool = () => api.pool();
 const display = (visitorId: string, sessionId: string, listingId: string) =>
-  http('POST', `${allocator}/v1/displays`, { visitorId, sessionId, listingId, context: { source: 'google' } });
+  api.displays({ visitorId, sessionId, listingId, context: { source: 'google' } });
 
 async function moveClocks(seconds: number): Promise<void> {
   for (const service of services) {
@@ -44,11 +46,8 @@ beforeAll(async () => {
   for (const [id, tier, forwardTo] of [
     ['L-A', 'premium', '+15557650001'],
     ['L-B', 'standard', '+15557650002'],
-  ]) {
-    expect(
-      (await http('PUT', `${allocator}/v1/listings/${id}`, { dealerId: `D-${id}`, forwardTo, tier }, token)).status,
-    ).toBe(200);
-  }
+  ] as const)
+    expect(await api.listings.put(id, { dealerId: `D-${id}`, forwardTo, tier })).toMatchObject({ listingId: id, tier });
   await waitFor(async () => (await pool()).available >= 3 || undefined, {
     what: 'the pool topped up to its floor',
     timeoutMs: 30000,
@@ -73,23 +72,14 @@ it('moves no clock without the admin token (401)', async () => {
 
 it('keeps a session alive with page views, then expires it at its due time and cools its number', async () => {
   const shown = await display('v-1', 's-1', 'L-A');
-  expect(shown.body).toMatchObject({ pool: 'session', attribution: 'visitor', expiresAt: at(61) });
+  expect(shown).toMatchObject({ pool: 'session', attribution: 'visitor', expiresAt: at(61) });
   const standard = await waitFor(
-    async () => ((await display('v-1', 's-1', 'L-B')).body.pool === 'listing' ? true : undefined),
+    async () => ((await display('v-1', 's-1', 'L-B')).pool === 'listing' ? true : undefined),
     { what: 'the listing-level number' },
   );
   expect(standard).toBe(true);
   await moveClocks(30);
-  expect(
-    (
-      await http('POST', `${allocator}/v1/page-views`, {
-        visitorId: 'v-1',
-        sessionId: 's-1',
-        url: '/cars/L-A',
-        action: 'gallery',
-      })
-    ).status,
-  ).toBe(202);
+  await api.pageViews({ visitorId: 'v-1', sessionId: 's-1', url: '/cars/L-A', action: 'gallery' }); // 202, or it throws
   await moveClocks(80);
   expect(await pool()).toMatchObject({ displayed: 1, cooling: 0 });
   await moveClocks(100);
@@ -108,21 +98,19 @@ it('keeps a session alive with page views, then expires it at its due time and c
 it('locks a called number to its visitor in every later session, until the listing is sold', async () => {
   await moveClocks(212); // an instant of its own for the display, to know when call-ingest has read it
   const shown = await display('v-2', 's-2a', 'L-A');
-  expect(shown.body.pool).toBe('session');
+  expect(shown.pool).toBe('session');
   await stack.callIngestHasSeen(at(212));
   const driver = new CallDriver({ baseUrl: callIngest, authToken: String(stack.env.TWILIO_AUTH_TOKEN) });
-  const call = await driver.fullCall({ from: '+15551230002', to: shown.body.number, answered: true, durationS: 30 });
+  const call = await driver.fullCall({ from: '+15551230002', to: shown.number, answered: true, durationS: 30 });
   expect(call.dial?.number).toBe('+15557650001');
   await waitFor(async () => (await pool()).locked === 1 || undefined, { what: 'the number locked into Pool 2' });
   await moveClocks(400); // session s-2a long over
   const returning = await display('v-2', 's-2b', 'L-A');
-  expect(returning.body).toMatchObject({ pool: 'locked', number: shown.body.number, attribution: 'visitor' });
-  expect(Date.parse(returning.body.expiresAt)).toBeGreaterThan(t0 + 29 * 86400 * 1000);
-  expect((await http('POST', `${allocator}/v1/listings/L-A/sold`, undefined, token)).status).toBe(200);
-  expect((await http('POST', `${allocator}/v1/listings/L-A/sold`, undefined, token)).status).toBe(200);
-  const sold = await display('v-3', 's-3', 'L-A');
-  expect(sold.status).toBe(410);
-  expect(sold.body.error.code).toBe('listing_sold');
+  expect(returning).toMatchObject({ pool: 'locked', number: shown.number, attribution: 'visitor' });
+  expect(Date.parse(returning.expiresAt)).toBeGreaterThan(t0 + 29 * 86400 * 1000);
+  expect(await api.listings.sold('L-A')).toMatchObject({ sold: true, locksEnded: 1 });
+  expect(await api.listings.sold('L-A')).toMatchObject({ sold: true, locksEnded: 0 });
+  await expect(display('v-3', 's-3', 'L-A')).rejects.toMatchObject({ status: 410, code: 'listing_sold' });
   expect(await pool()).toMatchObject({ locked: 0 });
 });
 
@@ -134,21 +122,12 @@ it('rings the main line for a number that was never ours', async () => {
 });
 
 it("answers overflow with the dealer's own number, never an error, when POOL_MAX is reached", async () => {
-  expect(
-    (
-      await http(
-        'PUT',
-        `${allocator}/v1/listings/L-C`,
-        { dealerId: 'D-C', forwardTo: '+15557650003', tier: 'premium' },
-        token,
-      )
-    ).status,
-  ).toBe(200);
+  await api.listings.put('L-C', { dealerId: 'D-C', forwardTo: '+15557650003', tier: 'premium' });
+  // Every display answers 200 (the client throws on anything else).
   const answers = await Promise.all(Array.from({ length: 12 }, (_, n) => display(`v-o${n}`, `s-o${n}`, 'L-C')));
-  expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
-  const overflow = answers.filter((a) => a.body.pool === 'overflow');
+  const overflow = answers.filter((a) => a.pool === 'overflow');
   expect(overflow.length).toBeGreaterThan(0);
-  for (const a of overflow) expect(a.body).toMatchObject({ number: '+15557650003', attribution: 'none' });
+  for (const a of overflow) expect(a).toMatchObject({ number: '+15557650003', attribution: 'none' });
   expect((await pool()).total).toBeLessThanOrEqual(8);
 });
 

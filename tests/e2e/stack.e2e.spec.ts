@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CallDriver } from '@callpool/call-driver';
+import { CallpoolClient } from '@callpool/client';
 import { waitFor } from '@callpool/testing';
 import { E2eStack } from './support/stack';
 
@@ -19,14 +20,8 @@ const env = stack.env as Record<string, string>;
 const allocator = stack.url.allocator;
 const admin = { authorization: `Bearer ${env.CALLPOOL_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 const json = { 'content-type': 'application/json' };
+const api = new CallpoolClient({ baseUrl: allocator, adminToken: env.CALLPOOL_ADMIN_TOKEN, timeoutMs: 10_000 });
 const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => stack.query<T>(sql, params);
-
-interface DisplayAnswer {
-  number: string;
-  pool: string;
-  attribution: string;
-  expiresAt: string;
-}
 
 function ourPids(): number[] {
   if (!existsSync(env.CALLPOOL_RUN_DIR)) return [];
@@ -54,7 +49,7 @@ beforeAll(async () => {
 afterAll(() => stack.down(), 90000);
 
 it('answers health on every service once `npm run up` returns', async () => {
-  expect(pidsWhileUp).toHaveLength(4);
+  expect(pidsWhileUp).toHaveLength(5); // stand-in, three services, demo site
   for (const service of Object.values(stack.url)) {
     const response = await fetch(`${service}/health`);
     expect(response.status).toBe(200);
@@ -87,11 +82,8 @@ it('guards the listing endpoints and validates displays', async () => {
 });
 
 it("takes a listing, a display and a call through Kafka into the analysts' tables", async () => {
-  const listing = { dealerId: 'D-e2e', forwardTo: '+15557654321', tier: 'premium' };
-  expect(
-    (await fetch(`${allocator}/v1/listings/L-e2e`, { method: 'PUT', headers: admin, body: JSON.stringify(listing) }))
-      .status,
-  ).toBe(200);
+  const listing = { dealerId: 'D-e2e', forwardTo: '+15557654321', tier: 'premium' } as const;
+  expect(await api.listings.put('L-e2e', listing)).toMatchObject({ listingId: 'L-e2e', ...listing });
   const display = {
     visitorId: 'v-e2e',
     sessionId: 's-e2e',
@@ -100,19 +92,12 @@ it("takes a listing, a display and a call through Kafka into the analysts' table
   };
   const shown = await waitFor(
     async () => {
-      const response = await fetch(`${allocator}/v1/displays`, {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify(display),
-      });
-      const body = (await response.json()) as DisplayAnswer;
+      const body = await api.displays(display);
       return body.pool === 'session' ? body : undefined;
     },
     { what: 'a Pool 1 number (the pool tops up from the stand-in first)' },
   );
-  const again = (await (
-    await fetch(`${allocator}/v1/displays`, { method: 'POST', headers: json, body: JSON.stringify(display) })
-  ).json()) as DisplayAnswer;
+  const again = await api.displays(display);
   expect(again.number).toBe(shown.number);
 
   const rows = await waitFor(

@@ -10,7 +10,7 @@ import { databaseUrl, dropDatabase, uniqueName, waitFor } from '@callpool/testin
  */
 const root = join(__dirname, '../..');
 const name = uniqueName('e2e_start');
-const ports = { allocator: 15001, callIngest: 15002, projector: 15003, standIn: 15010 };
+const ports = { allocator: 15001, callIngest: 15002, projector: 15003, standIn: 15010, demo: 15020 };
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   CALLPOOL_RUN_DIR: join(root, '.data', name),
@@ -21,6 +21,7 @@ const env: NodeJS.ProcessEnv = {
   CALL_INGEST_PORT: String(ports.callIngest),
   PROJECTOR_PORT: String(ports.projector),
   TWILIO_STANDIN_PORT: String(ports.standIn),
+  DEMO_PORT: String(ports.demo),
   PUBLIC_BASE_URL: `http://127.0.0.1:${ports.callIngest}`,
   CALLPOOL_DEMO_DAYS: '0.02',
   LOG_LEVEL: 'warn',
@@ -52,6 +53,11 @@ it('npm start runs the demo with its report, says where to look, and stops what 
       intervalMs: 500,
     });
     expect(child.exitCode).toBeNull();
+    // The demo site's URL comes first, before the simulation's report.
+    const demoUrl = `http://127.0.0.1:${ports.demo}`;
+    expect(output.indexOf(demoUrl)).toBeGreaterThan(-1);
+    expect(output.indexOf(demoUrl)).toBeLessThan(output.indexOf('callpool simulation — seed 1'));
+    expect((await fetch(`${demoUrl}/cars/demo-L-1`)).status).toBe(200);
     expect(output).toContain('callpool simulation — seed 1');
     expect(output).toMatch(/projected (\d+), duplicates 0 → every call counted once/);
     expect(output).toContain(`psql ${env.DATABASE_URL}`);
@@ -61,6 +67,6 @@ it('npm start runs the demo with its report, says where to look, and stops what 
   }
   expect(await exited).toBe(0);
   expect(output).toContain('stopping what npm start started');
-  for (const port of [ports.allocator, ports.callIngest, ports.projector, ports.standIn])
+  for (const port of [ports.allocator, ports.callIngest, ports.projector, ports.standIn, ports.demo])
     expect(await answers(port)).toBe(false);
 }, 240_000);

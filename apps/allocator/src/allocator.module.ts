@@ -13,8 +13,10 @@ import { AllocatorConfig, policyFromConfig } from './config';
 import { AdminTokenGuard, ShardReadyGuard } from './http/guards';
 import { PoolApiController } from './http/pool-api.controller';
 import { RateLimitGuard } from './http/rate-limits';
+import { BrowserOriginGuard } from './http/web-tier';
 import { PoolShard } from './pool/pool-shard';
 import { Replenisher } from './replenisher/replenisher';
+import { SnippetController } from './snippet/snippet.controller';
 import { ALLOCATOR_CONFIG, EXIT, Exit, KAFKA, TWILIO_NUMBERS } from './tokens';
 
 export interface AllocatorDependencies {
@@ -39,7 +41,7 @@ export class AllocatorModule {
         }),
         CqrsModule.forRoot(),
       ],
-      controllers: [PoolApiController],
+      controllers: [PoolApiController, SnippetController],
       providers: [
         { provide: ALLOCATOR_CONFIG, useValue: config },
         {
@@ -70,6 +72,7 @@ export class AllocatorModule {
         ShardReadyGuard,
         AdminTokenGuard,
         RateLimitGuard,
+        BrowserOriginGuard,
         DisplayNumberHandler,
         RecordPageViewHandler,
         RegisterListingHandler,

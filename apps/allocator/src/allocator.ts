@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createService } from '@callpool/service-kit';
 import { AllocatorLifecycle } from './allocator.lifecycle';
+import { setUpWebTier } from './http/web-tier';
 import { AllocatorDependencies, AllocatorModule } from './allocator.module';
 import type { AllocatorConfig } from './config';
 import { PoolShard } from './pool/pool-shard';
@@ -36,6 +37,7 @@ export async function startAllocator(config: AllocatorConfig, options: StartOpti
   });
   // Not global: only the routes that carry RateLimitGuard are limited (http/rate-limits.ts).
   await app.register(rateLimit as never, { global: false });
+  setUpWebTier(app, config);
   const host = options.host ?? '0.0.0.0';
   await app.listen(options.port ?? config.ALLOCATOR_PORT, host);
   const address = app.getHttpServer().address();

@@ -13,6 +13,15 @@ const httpUrl = z
   .transform((value) => value.replace(/\/+$/, ''));
 
 const S = 1000;
+const origins = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin must be scheme://host[:port], no path')));
 
 const addressList = z
   .string()
@@ -111,6 +120,11 @@ export const allocatorEnv = z
      * proxies' addresses/CIDRs, comma-separated). Unset: the socket's address.
      */
     TRUST_PROXY: trustProxy,
+    /** `production` allows no browser origin by default (CONTRACT.md v3). */
+    CALLPOOL_ENV: z.enum(['development', 'production']).default('development'),
+    /** Origins whose browsers may call the API (CORS), comma separated; unset in development: the demo site's. */
+    ALLOWED_ORIGINS: origins.optional(),
+    DEMO_PORT: port(3000),
   })
   .refine((env) => env.POOL_FLOOR <= env.POOL_MAX, { path: ['POOL_FLOOR'], message: 'must not exceed POOL_MAX' })
   .superRefine(
@@ -126,6 +140,13 @@ export type AllocatorConfig = z.infer<typeof allocatorEnv>;
 
 export function loadAllocatorConfig(env: NodeJS.ProcessEnv = process.env): AllocatorConfig {
   return loadConfig(allocatorEnv, env);
+}
+
+/** ALLOWED_ORIGINS, else in development the demo site of `npm start` (DEMO_PORT), else none. */
+export function allowedOrigins(config: AllocatorConfig): string[] {
+  if (config.ALLOWED_ORIGINS) return config.ALLOWED_ORIGINS;
+  if (config.CALLPOOL_ENV === 'production') return [];
+  return [`http://127.0.0.1:${config.DEMO_PORT}`, `http://localhost:${config.DEMO_PORT}`];
 }
 
 export function policyFromConfig(config: AllocatorConfig): PoolPolicy {

@@ -1,4 +1,4 @@
-import { loadAllocatorConfig, policyFromConfig } from './config';
+import { allowedOrigins, loadAllocatorConfig, policyFromConfig } from './config';
 
 const valid = { CALLPOOL_ADMIN_TOKEN: 'an-admin-token' };
 
@@ -37,7 +37,28 @@ describe('allocator config', () => {
     [{ ...valid, CALLPOOL_CLOCK: 'sundial' }, 'CALLPOOL_CLOCK'],
     [{ ...valid, RATE_LIMIT_ALLOW: '127.0.0.1,not-an-address' }, 'RATE_LIMIT_ALLOW'],
     [{ ...valid, RATE_LIMIT_PER_VISITOR: '0' }, 'RATE_LIMIT_PER_VISITOR'],
+    [{ ...valid, ALLOWED_ORIGINS: 'https://cars.example/listings' }, 'ALLOWED_ORIGINS'],
+    [{ ...valid, ALLOWED_ORIGINS: 'cars.example' }, 'ALLOWED_ORIGINS'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadAllocatorConfig(env as NodeJS.ProcessEnv)).toThrow(variable);
+  });
+});
+
+describe('browser origins (CORS)', () => {
+  it("allows the demo site's origin in development when ALLOWED_ORIGINS is unset", () => {
+    expect(allowedOrigins(loadAllocatorConfig({ ...valid, DEMO_PORT: '4000' }))).toEqual([
+      'http://127.0.0.1:4000',
+      'http://localhost:4000',
+    ]);
+  });
+
+  it('allows exactly ALLOWED_ORIGINS when set, and nothing by default in production', () => {
+    const listed = { ...valid, ALLOWED_ORIGINS: ' https://cars.example/, https://www.cars.example:8443 ' };
+    expect(allowedOrigins(loadAllocatorConfig(listed))).toEqual([
+      'https://cars.example',
+      'https://www.cars.example:8443',
+    ]);
+    // (production refuses more settings than this test gives; only the field matters here)
+    expect(allowedOrigins({ ...loadAllocatorConfig(valid), CALLPOOL_ENV: 'production' })).toEqual([]);
   });
 });

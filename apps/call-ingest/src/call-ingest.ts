@@ -1,8 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createService } from '@callpool/service-kit';
+import { createService, serveApiDocs } from '@callpool/service-kit';
 import { CallIngestDependencies, CallIngestModule } from './call-ingest.module';
 import type { CallIngestConfig } from './config';
 import { SpoolPublisher } from './spool/spool-publisher';
+import { callIngestOpenApi } from './twilio/openapi';
 import { ViewFeed } from './view/view-feed';
 
 export interface StartOptions extends CallIngestDependencies {
@@ -31,6 +32,7 @@ export async function startCallIngest(
     port: config.CALL_INGEST_PORT,
     bodyLimitBytes: config.CALL_INGEST_BODY_LIMIT_BYTES,
   });
+  serveApiDocs(app, callIngestOpenApi());
   const host = options.host ?? '0.0.0.0';
   await app.listen(options.port ?? config.CALL_INGEST_PORT, host);
   const address = app.getHttpServer().address();

@@ -27,6 +27,7 @@ const own = {
   CALL_INGEST_PORT: '13202',
   PROJECTOR_PORT: '13203',
   TWILIO_STANDIN_PORT: '13210',
+  DEMO_SITE: 'off',
   PUBLIC_BASE_URL: 'http://127.0.0.1:13202',
   CALLPOOL_ADMIN_TOKEN: 'e2e-sim-admin-token',
   TWILIO_AUTH_TOKEN: 'e2e-sim-twilio-token',

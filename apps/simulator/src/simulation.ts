@@ -1,10 +1,11 @@
 import { CallDriver } from '@callpool/call-driver';
+import { CallpoolClient } from '@callpool/client';
 import { generateTraffic, Listing, ModelOptions, modelOptions, Traffic } from './model';
 import { attributionTable } from './report/attribution';
 import { connect, readCalls, readPool, waitForProjection } from './report/projection';
 import { buildReport, SimulationReport } from './report/report';
 import { ServiceClocks, StackClients } from './runner/clocks';
-import { eachLimited, ServiceClient, ServiceError } from './runner/http';
+import { eachLimited, ServiceClient } from './runner/http';
 import { Replayer } from './runner/replay';
 import { steps } from './runner/steps';
 import { Truth } from './runner/truth';
@@ -48,6 +49,13 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
     callIngest: new ServiceClient(config.urls.callIngest),
     projector: new ServiceClient(config.urls.projector),
   };
+  // The allocator's API through libs/client, patient like a load test: 503s and hiccups are retried.
+  const api = new CallpoolClient({
+    baseUrl: config.urls.allocator,
+    adminToken: config.adminToken,
+    timeoutMs: 30_000,
+    attempts: 8,
+  });
   const runId = config.model.runId ?? `s${config.model.seed}`;
   const barrier = {
     listingId: `${runId}-barrier`,
@@ -71,14 +79,14 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
 
   await clocks.advance(startMs, { waitForView: false });
   progress({ phase: 'registering', simulatedAt: startMs, fraction: 0, poolOwned: 0 });
-  await registerListings(clients.allocator, config.adminToken, traffic.listings, config.concurrency);
+  await registerListings(api, traffic.listings, config.concurrency);
 
   const driver = new CallDriver({
     baseUrl: config.urls.callIngest,
     publicBaseUrl: config.publicBaseUrl,
     authToken: config.twilioAuthToken,
   });
-  const replayer = new Replayer(clients, clocks, driver, truth, {
+  const replayer = new Replayer(api, clocks, driver, truth, {
     concurrency: config.concurrency,
     adminToken: config.adminToken,
     settleMs: config.settleMs,
@@ -101,24 +109,9 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
   return report(config, { runId, traffic, truth, replayer, progress });
 }
 
-async function registerListings(
-  allocator: ServiceClient,
-  adminToken: string,
-  listings: readonly Listing[],
-  concurrency: number,
-): Promise<void> {
-  await eachLimited(listings, concurrency, async (listing) => {
-    const { dealerId, forwardTo, tier } = listing;
-    const answer = await allocator.put(
-      `/v1/listings/${listing.listingId}`,
-      { dealerId, forwardTo, tier },
-      { authorization: `Bearer ${adminToken}` },
-    );
-    if (answer.status !== 200)
-      throw new ServiceError(
-        `listing ${listing.listingId}: ${answer.status} ${JSON.stringify(answer.body)}`,
-        answer.status,
-      );
+async function registerListings(api: CallpoolClient, listings: readonly Listing[], concurrency: number): Promise<void> {
+  await eachLimited(listings, concurrency, async ({ listingId, dealerId, forwardTo, tier }) => {
+    await api.listings.put(listingId, { dealerId, forwardTo, tier });
   });
 }
 

@@ -6,3 +6,4 @@ export * as CallEvents from './call-events';
 export * as WebEvents from './web-events';
 export * from './events';
 export * from './keys';
+export * as HttpApi from './http-api';

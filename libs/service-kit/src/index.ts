@@ -6,3 +6,4 @@ export * from './service-kit.module';
 export * from './bootstrap';
 export * from './dealer-secret';
 export * from './bearer';
+export * from './api-docs';

@@ -15,7 +15,7 @@ const root = join(__dirname, '../../..');
 export class E2eStack {
   readonly name: string;
   readonly env: NodeJS.ProcessEnv;
-  readonly url: { allocator: string; callIngest: string; projector: string };
+  readonly url: { allocator: string; callIngest: string; projector: string; demo: string };
 
   constructor(label: string, basePort: number, extra: Record<string, string> = {}) {
     this.name = uniqueName(label);
@@ -30,6 +30,7 @@ export class E2eStack {
       CALL_INGEST_PORT: port(2),
       PROJECTOR_PORT: port(3),
       TWILIO_STANDIN_PORT: port(10),
+      DEMO_PORT: port(20),
       PUBLIC_BASE_URL: `http://127.0.0.1:${port(2)}`,
       CALLPOOL_ADMIN_TOKEN: 'e2e-admin-token',
       TWILIO_AUTH_TOKEN: 'e2e-twilio-token',
@@ -40,6 +41,7 @@ export class E2eStack {
       allocator: `http://127.0.0.1:${port(1)}`,
       callIngest: `http://127.0.0.1:${port(2)}`,
       projector: `http://127.0.0.1:${port(3)}`,
+      demo: `http://127.0.0.1:${port(20)}`,
     };
   }
 

@@ -24,10 +24,11 @@ import {
   ListingRequest,
   PageViewRequest,
 } from './inputs';
+import { BrowserOriginGuard } from './web-tier';
 
 /** The allocator's HTTP API (CONTRACT.md): parse, send the command, map the answer. */
 @Controller('v1')
-@UseGuards(ShardReadyGuard)
+@UseGuards(BrowserOriginGuard, ShardReadyGuard)
 export class PoolApiController {
   constructor(
     private readonly commands: CommandBus,

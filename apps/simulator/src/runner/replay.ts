@@ -1,7 +1,8 @@
 import { CallDriver } from '@callpool/call-driver';
+import { CallpoolClient, isApiError } from '@callpool/client';
 import { DisplayAction, PageViewAction, SaleAction } from '../model';
-import { ServiceClocks, StackClients } from './clocks';
-import { eachLimited, ServiceError } from './http';
+import { ServiceClocks } from './clocks';
+import { eachLimited } from './http';
 import { playCall } from './play-calls';
 import { Step } from './steps';
 import { DisplayPool, Truth } from './truth';
@@ -17,12 +18,6 @@ export interface PoolSample {
   provisioning: number;
 }
 
-interface DisplayAnswer {
-  number: string;
-  pool: DisplayPool;
-  attribution: string;
-}
-
 /**
  * Plays one step: clocks first, then the step's calls (after the view
  * barrier), then every session's clicks (sessions side by side, each
@@ -34,7 +29,7 @@ export class Replayer {
   readonly samples: PoolSample[] = [];
 
   constructor(
-    private readonly clients: StackClients,
+    private readonly api: CallpoolClient,
     private readonly clocks: ServiceClocks,
     private readonly driver: CallDriver,
     private readonly truth: Truth,
@@ -58,52 +53,35 @@ export class Replayer {
 
   private async display(action: DisplayAction): Promise<void> {
     const { visitorId, sessionId, listingId, context } = action;
-    const answer = await this.clients.allocator.post<DisplayAnswer>('/v1/displays', {
-      visitorId,
-      sessionId,
-      listingId,
-      ...(context ? { context } : {}),
-    });
-    if (answer.status === 410) {
+    const answer = await this.api
+      .displays({ visitorId, sessionId, listingId, ...(context ? { context } : {}) })
+      .catch((error: unknown) => {
+        if (isApiError(error, 'listing_sold')) return null;
+        throw error;
+      });
+    if (!answer) {
       this.truth.counts.refused++;
       return;
     }
-    if (answer.status !== 200)
-      throw new ServiceError(
-        `display ${listingId} for ${visitorId}: ${answer.status} ${JSON.stringify(answer.body)}`,
-        answer.status,
-      );
-    const { number, pool, attribution } = answer.body;
-    this.truth.display(visitorId, listingId, { number, pool, attribution, sessionId, at: action.at });
+    const { number, pool, attribution } = answer;
+    this.truth.display(visitorId, listingId, {
+      number,
+      pool: pool as DisplayPool,
+      attribution,
+      sessionId,
+      at: action.at,
+    });
   }
 
   private async pageView(action: PageViewAction): Promise<void> {
     const { visitorId, sessionId, url, listingId } = action;
-    const answer = await this.clients.allocator.post('/v1/page-views', {
-      visitorId,
-      sessionId,
-      url,
-      action: action.action,
-      ...(listingId ? { listingId } : {}),
-    });
-    if (answer.status !== 202)
-      throw new ServiceError(
-        `page view ${url} for ${visitorId}: ${answer.status} ${JSON.stringify(answer.body)}`,
-        answer.status,
-      );
+    await this.api.pageViews({ visitorId, sessionId, url, action: action.action, ...(listingId ? { listingId } : {}) });
     this.truth.counts.pageViews++;
     this.truth.touch(sessionId, action.at);
   }
 
   private async sell(sale: SaleAction): Promise<void> {
-    const answer = await this.clients.allocator.post(`/v1/listings/${sale.listingId}/sold`, undefined, {
-      authorization: `Bearer ${this.settings.adminToken}`,
-    });
-    if (answer.status !== 200)
-      throw new ServiceError(
-        `sale of ${sale.listingId}: ${answer.status} ${JSON.stringify(answer.body)}`,
-        answer.status,
-      );
+    await this.api.listings.sold(sale.listingId);
     this.truth.counts.sales++;
   }
 
@@ -118,8 +96,6 @@ export class Replayer {
   }
 
   private async pool(at: number): Promise<PoolSample> {
-    const answer = await this.clients.allocator.get<Omit<PoolSample, 'at'>>('/v1/pool');
-    if (answer.status !== 200) throw new ServiceError(`GET /v1/pool: ${answer.status}`, answer.status);
-    return { at, ...answer.body };
+    return { at, ...(await this.api.pool()) };
   }
 }
