@@ -2,7 +2,7 @@ import { CallDriver } from '@callpool/call-driver';
 import { DisplayAction, PageViewAction, SaleAction } from '../model';
 import { ServiceClocks, StackClients } from './clocks';
 import { eachLimited, ServiceError } from './http';
-import { playCall } from './play-calls';
+import { Callers, playCall } from './play-calls';
 import { Step } from './steps';
 import { DisplayPool, Truth } from './truth';
 
@@ -15,6 +15,8 @@ export interface PoolSample {
   cooling: number;
   target: number;
   provisioning: number;
+  /** CONTRACT.md v3: numbers the replenisher wants beyond POOL_MAX (absent from services that predate it). */
+  wanted?: number;
 }
 
 interface DisplayAnswer {
@@ -38,12 +40,14 @@ export class Replayer {
     private readonly clocks: ServiceClocks,
     private readonly driver: CallDriver,
     private readonly truth: Truth,
-    private readonly settings: { concurrency: number; adminToken: string; settleMs: number },
+    private readonly settings: { concurrency: number; adminToken: string; settleMs: number; callers: Callers },
   ) {}
 
   async play(step: Step): Promise<void> {
     await this.clocks.advance(step.at, { waitForView: step.calls.length > 0 });
-    await eachLimited(step.calls, this.settings.concurrency, (call) => playCall(this.driver, this.truth, call));
+    await eachLimited(step.calls, this.settings.concurrency, (call) =>
+      playCall(this.driver, this.truth, call, this.settings.callers),
+    );
     await eachLimited(step.visits, this.settings.concurrency, (visit) => this.visit(visit));
     for (const sale of step.sales) await this.sell(sale);
     await this.sampleAndSettle(step.at);
@@ -75,6 +79,8 @@ export class Replayer {
       );
     const { number, pool, attribution } = answer.body;
     this.truth.display(visitorId, listingId, { number, pool, attribution, sessionId, at: action.at });
+    // The contract: never overflow while a number is cooling. Look right after, as an operator would.
+    if (pool === 'overflow' && (await this.pool(action.at)).cooling > 0) this.truth.counts.overflowWhileCooling++;
   }
 
   private async pageView(action: PageViewAction): Promise<void> {
