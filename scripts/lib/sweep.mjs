@@ -35,6 +35,12 @@ export function sweepOptions(argv) {
   return { options, simulatorArgs: rest.filter((a) => a !== '--json') };
 }
 
+/** The mix's options the command line does not set itself (pairs of `--name value`). */
+export function withoutOverridden(mix, args) {
+  const given = new Set(args.filter((a) => a.startsWith('--')).map((a) => a.split('=')[0]));
+  return mix.flatMap((item, i) => (i % 2 === 0 && !given.has(item) ? [item, mix[i + 1]] : []));
+}
+
 function factorsOf(text, option) {
   const factors = String(text ?? '')
     .split(',')
@@ -84,7 +90,7 @@ function simulatorJson(env, args) {
 
 export async function runSweep(argv, { seed, simulationEnv, upQuietly }) {
   const { options, simulatorArgs } = sweepOptions(argv);
-  const args = [...SWEEP_MIX, ...simulatorArgs];
+  const args = [...withoutOverridden(SWEEP_MIX, simulatorArgs), ...simulatorArgs];
   buildQuietly();
   const rule = await simulatorJson(stackEnv().env, [...args, '--rule-only']);
   const sweep = createRequire(import.meta.url)(resolve(ROOT, 'dist/apps/simulator/src/sweep/index.js'));
