@@ -42,7 +42,6 @@ const Cli = z.object({
   'menu-none': share.default(DEFAULT_MENU_RATES.none),
   'kafka-brokers': z.string().min(1).default('127.0.0.1:9092'),
   'topic-prefix': z.string().default(''),
-  'cooldown-seconds': num.int().nonnegative().optional(),
   'allocator-url': z.string().url(),
   'call-ingest-url': z.string().url(),
   'projector-url': z.string().url(),
@@ -92,7 +91,6 @@ export function loadCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
     'rule-listings-per-session': env.LISTINGS_PER_SESSION,
     'kafka-brokers': env.KAFKA_BROKERS,
     'topic-prefix': env.CALLPOOL_TOPIC_PREFIX,
-    'cooldown-seconds': env.COOLDOWN_SECONDS,
     ...values,
   });
   if (!parsed.success) {
@@ -124,7 +122,6 @@ export function loadCli(argv: string[], env: NodeJS.ProcessEnv): CliSettings {
       startHour: o['start-hour'],
       menu: { right: o['menu-right'], none: o['menu-none'] },
       kafka: { brokers: o['kafka-brokers'].split(','), topicPrefix: o['topic-prefix'] },
-      ...(o['cooldown-seconds'] !== undefined ? { cooldownSeconds: o['cooldown-seconds'] } : {}),
       model: {
         seed: o.seed,
         days: o.days,
@@ -165,6 +162,5 @@ stack:     --allocator-url --call-ingest-url --projector-url (default 127.0.0.1 
            --database-url (DATABASE_URL)  --schema callpool  --admin-token (CALLPOOL_ADMIN_TOKEN)  --twilio-auth-token (TWILIO_AUTH_TOKEN)
            --public-base-url (PUBLIC_BASE_URL, default the call-ingest URL)
            --kafka-brokers (KAFKA_BROKERS)  --topic-prefix (CALLPOOL_TOPIC_PREFIX): where the run's NumberDisplayed events are
-           --cooldown-seconds (COOLDOWN_SECONDS, only to count reclaimed numbers that rested less than it)
 output:    --json (the report as one JSON object on stdout)  --rule-only (the seed rule of the traffic, JSON)  --help
 npm run simulate -- --sweep [--pool-max-sweep 1,1.25,1.5,2,4] | --menu-compare [--menu-pool-factor 1]: see docs/simulation.md`;

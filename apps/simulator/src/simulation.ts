@@ -1,7 +1,7 @@
 import { CallDriver } from '@callpool/call-driver';
 import { generateTraffic, ModelOptions, modelOptions, Traffic } from './model';
 import { attributionTable } from './report/attribution';
-import { KafkaSource, readCooledSeconds, summariseCooldown } from './report/cooldown';
+import { KafkaSource, readRests, summariseCooldown } from './report/cooldown';
 import { resolvedByCounts } from './report/menu';
 import { connect, readCalls, readPool, waitForProjection } from './report/projection';
 import { buildReport, SimulationReport } from './report/report';
@@ -36,8 +36,6 @@ export interface SimulationConfig {
   menu?: MenuRates;
   /** The stack's Kafka and topic prefix, to read `cooledSeconds` from the run's events (left out: not reported). */
   kafka?: KafkaSource;
-  /** The allocator's COOLDOWN_SECONDS when known: reclaimed numbers that rested less are counted. */
-  cooldownSeconds?: number;
   onProgress?: (progress: Progress) => void;
 }
 
@@ -156,7 +154,7 @@ async function report(
       isDealerPhone: (phone) => phones.has(phone),
     });
     const cooled = config.kafka
-      ? await readCooledSeconds(config.kafka, run.runId).catch((error: Error) => {
+      ? await readRests(config.kafka, run.runId).catch((error: Error) => {
           process.stderr.write(`simulator: cool-down achieved not reported: ${error.message}\n`);
           return null;
         })
@@ -173,7 +171,7 @@ async function report(
       projectedPool: await readPool(db),
       ruleListingsPerSession: config.ruleListingsPerSession,
       resolvedBy: resolvedByCounts([...placed], projected),
-      cooldown: cooled ? summariseCooldown(cooled, config.cooldownSeconds) : null,
+      cooldown: cooled ? summariseCooldown(cooled) : null,
     });
   } finally {
     await db.end();

@@ -1,5 +1,6 @@
 import { CallOutcome } from '../runner/truth';
 import { attributionTable } from './attribution';
+import { summariseCooldown } from './cooldown';
 import { menuSummary } from './menu';
 import { ProjectedCall } from './projection';
 
@@ -75,5 +76,19 @@ describe('the caller menu summary', () => {
       meanOptions: 2.5,
       choices: { right: 1, wrong: 0, none: 1, 'not-offered': 0 },
     });
+  });
+});
+
+describe('the cool-down achieved', () => {
+  it('is the mean cooledSeconds of the displays that carried one; reclaimed ones were handed out before the target', () => {
+    expect(
+      summariseCooldown([
+        { cooledSeconds: 600, reclaimed: true },
+        { cooledSeconds: 3000 },
+        { cooledSeconds: 'soon' },
+        { reclaimed: false },
+      ]),
+    ).toEqual({ reused: 2, meanSeconds: 1800, beforeTarget: 1 });
+    expect(summariseCooldown([])).toEqual({ reused: 0, meanSeconds: null, beforeTarget: 0 });
   });
 });

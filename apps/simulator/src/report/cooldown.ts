@@ -1,13 +1,19 @@
 import { topicName } from '@callpool/contracts';
 import { createKafka, EventConsumer } from '@callpool/kafka';
 
-/** How much rest the budget bought: over the displays that handed out a previously held number. */
+/** How much rest the budget bought, over the displays that handed out a number held before. */
 export interface CooldownAchieved {
   /** Displays that carried `cooledSeconds` (a holding started on a number used before). */
-  reclaimed: number;
+  reused: number;
   meanSeconds: number | null;
-  /** Reclaimed before their COOLDOWN_SECONDS target was over, when `targetSeconds` is given. */
-  underTarget: number | null;
+  /** Of those, handed out while still cooling, before their COOLDOWN_SECONDS target (`reclaimed: true`). */
+  beforeTarget: number;
+}
+
+/** What a NumberDisplayed event says about the rest its number had; read defensively (older services say nothing). */
+export interface Rest {
+  cooledSeconds?: unknown;
+  reclaimed?: unknown;
 }
 
 export interface KafkaSource {
@@ -15,33 +21,34 @@ export interface KafkaSource {
   topicPrefix: string;
 }
 
-/** Mean and count of `cooledSeconds` values; a value that is not a finite number is not one. */
-export function summariseCooldown(values: readonly unknown[], targetSeconds?: number): CooldownAchieved {
-  const seconds = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  const mean = seconds.length === 0 ? null : seconds.reduce((s, v) => s + v, 0) / seconds.length;
+export function summariseCooldown(rests: readonly Rest[]): CooldownAchieved {
+  const timed = rests.filter((r) => typeof r.cooledSeconds === 'number' && Number.isFinite(r.cooledSeconds));
+  const total = timed.reduce((s, r) => s + (r.cooledSeconds as number), 0);
   return {
-    reclaimed: seconds.length,
-    meanSeconds: mean === null ? null : Math.round(mean),
-    underTarget: targetSeconds === undefined ? null : seconds.filter((v) => v < targetSeconds).length,
+    reused: timed.length,
+    meanSeconds: timed.length === 0 ? null : Math.round(total / timed.length),
+    beforeTarget: rests.filter((r) => r.reclaimed === true).length,
   };
 }
 
 /**
- * Reads `NumberDisplayed.data.cooledSeconds` (CONTRACT.md v3) from the run's
- * own allocations topic, from the beginning to what was committed when it
- * started. Services that predate the field give `reclaimed: 0`.
+ * Reads `NumberDisplayed.data.cooledSeconds` and `reclaimed` (CONTRACT.md v3)
+ * from the run's own allocations topic, from the beginning to what was
+ * committed when it started.
  */
-export async function readCooledSeconds(source: KafkaSource, runId: string): Promise<unknown[]> {
+export async function readRests(source: KafkaSource, runId: string): Promise<Rest[]> {
   const kafka = createKafka({ brokers: source.brokers, clientId: 'simulator', topicPrefix: source.topicPrefix });
-  const values: unknown[] = [];
+  const rests: Rest[] = [];
   const consumer = new EventConsumer(kafka, {
     groupId: `simulator-cooldown-${runId}-${Date.now().toString(36)}`,
     topics: [topicName('allocations', source.topicPrefix)],
     commitToGroup: false,
     handle: async ({ messages }) => {
       for (const { decoded } of messages)
-        if (decoded.ok && decoded.event.type === 'NumberDisplayed')
-          values.push((decoded.event.data as { cooledSeconds?: unknown }).cooledSeconds);
+        if (decoded.ok && decoded.event.type === 'NumberDisplayed') {
+          const { cooledSeconds, reclaimed } = decoded.event.data as Rest;
+          if (cooledSeconds !== undefined || reclaimed !== undefined) rests.push({ cooledSeconds, reclaimed });
+        }
     },
   });
   let timer: NodeJS.Timeout | undefined;
@@ -50,12 +57,12 @@ export async function readCooledSeconds(source: KafkaSource, runId: string): Pro
     await Promise.race([
       consumer.whenCaughtUp(),
       new Promise((_, fail) => {
-        timer = setTimeout(() => fail(new Error('reading cooledSeconds: timed out after 60 s')), 60_000);
+        timer = setTimeout(() => fail(new Error('reading NumberDisplayed events: timed out after 60 s')), 60_000);
       }),
     ]);
   } finally {
     clearTimeout(timer);
     await consumer.stop();
   }
-  return values.filter((v) => v !== undefined);
+  return rests;
 }

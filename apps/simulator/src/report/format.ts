@@ -64,7 +64,7 @@ export function formatReport(r: SimulationReport, wallSeconds?: number): string 
   );
   const cooled = p.cooldown;
   lines.push(
-    `          peak wanted beyond POOL_MAX ${p.peakWanted ?? 'n/a'}; cool-down achieved ${cooled?.meanSeconds === null || !cooled ? 'n/a' : `${(cooled.meanSeconds / 60).toFixed(1)} min mean over ${cooled.reclaimed} reclaimed numbers`}`,
+    `          peak wanted beyond POOL_MAX ${p.peakWanted ?? 'n/a'}; cool-down achieved ${cooled?.meanSeconds === null || !cooled ? 'n/a' : `${(cooled.meanSeconds / 60).toFixed(1)} min mean over ${cooled.reused} reused numbers, ${cooled.beforeTarget} handed out before their cool-down target`}`,
   );
   lines.push(
     `          projected pool_health: peak owned ${p.projected.peakOwned}, held ${p.projected.peakHeld}, overflow ${p.projected.overflowDisplays}`,

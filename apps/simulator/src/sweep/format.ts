@@ -32,6 +32,7 @@ export function formatSweep(rule: SeedRule, rows: readonly SweepRow[]): string {
     'wrong dealer (all)',
     'peak owned / rule',
     'cool-down achieved',
+    'reused (before target)',
     'peak wanted',
   ];
   const cells = rows.map((r) => [
@@ -47,6 +48,7 @@ export function formatSweep(rule: SeedRule, rows: readonly SweepRow[]): string {
     pct(r.wrongDealer),
     r.peakOwnedVsRule === null ? 'n/a' : `${r.peakOwnedVsRule}× (${r.peakOwned})`,
     minutes(r.meanCooldownSeconds),
+    r.reused === null ? 'n/a' : `${r.reused} (${r.reusedBeforeTarget})`,
     orNa(r.peakWanted),
   ]);
   return `${describeRule(rule)}\n\n${table(header, cells)}`;

@@ -30,6 +30,9 @@ export interface SweepRow {
   peakOwned: number;
   peakOwnedVsRule: number | null;
   meanCooldownSeconds: number | null;
+  /** Numbers handed out again, and how many of them before their cool-down target (NumberDisplayed.reclaimed). */
+  reused: number | null;
+  reusedBeforeTarget: number | null;
   peakWanted: number | null;
 }
 
@@ -51,6 +54,8 @@ export function sweepRow(
     peakOwned: pool.peakOwned,
     peakOwnedVsRule: run.ruleNumbers === 0 ? null : Math.round((pool.peakOwned / run.ruleNumbers) * 100) / 100,
     meanCooldownSeconds: pool.cooldown?.meanSeconds ?? null,
+    reused: pool.cooldown?.reused ?? null,
+    reusedBeforeTarget: pool.cooldown?.beforeTarget ?? null,
     peakWanted: pool.peakWanted,
   };
 }
