@@ -7,13 +7,16 @@
 // environment from the first second.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ROOT, stackEnv } from './env.mjs';
 import { down } from './stack.mjs';
 
-/** A 6-hour evening (18:00–24:00 UTC, busiest 10 minutes ~150 visitors) and 6 quiet hours of late calls: ~2 min a run here. */
-export const SWEEP_MIX = ['--start-hour', '18', '--days', '0.25', '--tail-hours', '6', '--visitors-per-day', '4000'];
+/**
+ * The evening peak, 19:00–22:00 UTC at 4 000 visitors a day (the busiest 10 minutes have ~170
+ * visitors), then 6 quiet hours in which only late calls come in: about 2 minutes a run on 2 cores.
+ */
+export const SWEEP_MIX = ['--start-hour', '19', '--days', '0.125', '--tail-hours', '6', '--visitors-per-day', '4000'];
 export const SWEEP_FACTORS = [1, 1.25, 1.5, 2, 4];
 
 /** Takes the sweep's own options out of the command line; the rest goes to the simulator. */
@@ -51,9 +54,11 @@ function factorsOf(text, option) {
 }
 
 /** The runs to make: every sweep factor, then the menu on and off. */
-export function plannedRuns(options, rule) {
+export function plannedRuns(options, rule, base = process.env) {
   const cap = (factor) => Math.max(1, Math.ceil(rule.numbers * factor));
-  const sweep = (options.sweep ?? []).map((factor) => ({ kind: 'sweep', factor, poolMax: cap(factor), env: {} }));
+  // The sweep measures what the pool alone buys; the menu comparison what the caller menu adds to it.
+  const sweepEnv = { CALLER_MENU: base.CALLER_MENU ?? 'off' };
+  const sweep = (options.sweep ?? []).map((factor) => ({ kind: 'sweep', factor, poolMax: cap(factor), env: sweepEnv }));
   const menu = options.menuCompare
     ? ['on', 'off'].map((callerMenu) => ({
         kind: 'menu',
@@ -67,6 +72,9 @@ export function plannedRuns(options, rule) {
 }
 
 const log = (line) => process.stderr.write(`${line}\n`);
+
+const describe = (rule) =>
+  `seed rule ${rule.visitors} visitors × ${rule.listingsPerSession} = ${rule.numbers} numbers (from the traffic's ground truth)`;
 
 function buildQuietly() {
   const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
@@ -95,6 +103,9 @@ export async function runSweep(argv, { seed, simulationEnv, upQuietly }) {
   const rule = await simulatorJson(stackEnv().env, [...args, '--rule-only']);
   const sweep = createRequire(import.meta.url)(resolve(ROOT, 'dist/apps/simulator/src/sweep/index.js'));
   const stamp = Date.now().toString(36);
+  const saved = resolve(ROOT, '.data/sim-sweep', stamp);
+  mkdirSync(saved, { recursive: true });
+  log(`simulate: ${describe(rule)}; every run's report goes to ${saved} as it finishes`);
   const runs = [];
   for (const [i, run] of plannedRuns(options, rule).entries()) {
     const env = simulationEnv(
@@ -119,6 +130,7 @@ export async function runSweep(argv, { seed, simulationEnv, upQuietly }) {
       rmSync(env.CALL_INGEST_DATA_DIR, { recursive: true, force: true });
     }
     run.database = env.DATABASE_URL;
+    if (run.report) writeFileSync(resolve(saved, `${i + 1}-${run.kind}.json`), JSON.stringify(run));
     log(`simulate: run ${i + 1} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     runs.push(run);
   }

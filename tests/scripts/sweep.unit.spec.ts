@@ -16,14 +16,14 @@ async function sweep<T>(expression: string): Promise<T> {
 describe('npm run simulate -- --sweep / --menu-compare', () => {
   it('runs one fresh stack per multiple of the seed rule, then the menu on and off at one pool size', async () => {
     const runs = await sweep<Array<{ kind: string; poolMax: number; env: Record<string, string> }>>(
-      `m.plannedRuns(m.sweepOptions(['--sweep', '--menu-compare', '--menu-pool-factor', '1.5']).options, { numbers: 615 })`,
+      `m.plannedRuns(m.sweepOptions(['--sweep', '--menu-compare', '--menu-pool-factor', '1.5']).options, { numbers: 615 }, {})`,
     );
-    expect(runs.map((r) => [r.kind, r.poolMax, r.env.CALLER_MENU ?? null])).toEqual([
-      ['sweep', 615, null],
-      ['sweep', 769, null],
-      ['sweep', 923, null],
-      ['sweep', 1230, null],
-      ['sweep', 2460, null],
+    expect(runs.map((r) => [r.kind, r.poolMax, r.env.CALLER_MENU])).toEqual([
+      ['sweep', 615, 'off'],
+      ['sweep', 769, 'off'],
+      ['sweep', 923, 'off'],
+      ['sweep', 1230, 'off'],
+      ['sweep', 2460, 'off'],
       ['menu', 923, 'on'],
       ['menu', 923, 'off'],
     ]);
@@ -35,11 +35,10 @@ describe('npm run simulate -- --sweep / --menu-compare', () => {
     );
     expect(options.sweep).toEqual([1, 2]);
     expect(simulatorArgs).toEqual(['--seed', '4', '--days=0.1']);
-    expect(await sweep(`m.withoutOverridden(m.SWEEP_MIX, ['--days=0.1', '--visitors-per-day', '3000'])`)).toEqual([
+    const mix = `['--start-hour', '19', '--days', '0.125', '--visitors-per-day', '4000']`;
+    expect(await sweep(`m.withoutOverridden(${mix}, ['--days=0.1', '--visitors-per-day', '3000'])`)).toEqual([
       '--start-hour',
-      '18',
-      '--tail-hours',
-      '6',
+      '19',
     ]);
   });
 
