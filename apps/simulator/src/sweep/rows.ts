@@ -15,6 +15,7 @@ const shareOf = (right: number, of: number): Share => ({
   share: of === 0 ? null : Math.round((right / of) * 10000) / 10000,
 });
 const rightOf = (row: AttributionRow) => shareOf(row.rightVisitor, row.calls);
+const rightDealerOf = (row: AttributionRow) => shareOf(row.calls - row.wrongDealer - row.mainLine, row.calls);
 
 /** One row of the POOL_MAX sweep (issue 11): what a budget buys. */
 export interface SweepRow {
@@ -65,6 +66,8 @@ export interface MenuRow {
   callerMenu: 'on' | 'off';
   poolMax: number;
   afterSession: Record<Lateness, Share>;
+  /** After-session calls within the hour that rang their dealer's phone (right visitor or not). */
+  withinHourRightDealer: Share;
   wrongDealer: Share;
   heardMenu: Share;
   callerId: number;
@@ -76,6 +79,7 @@ export function menuRow(report: SimulationReport, run: { callerMenu: 'on' | 'off
   return {
     ...run,
     afterSession: afterSession(report),
+    withinHourRightDealer: rightDealerOf(report.attributionByLateness['within-1h']),
     wrongDealer: shareOf(report.attribution.all.wrongDealer, report.attribution.all.calls),
     heardMenu: shareOf(report.menu.heard, report.calls.placed),
     callerId: report.resolvedBy.caller_id ?? 0,
