@@ -14,7 +14,8 @@ import { down } from './stack.mjs';
 
 /**
  * The evening peak, 19:00–22:00 UTC at 4 000 visitors a day (the busiest 10 minutes have ~170
- * visitors), then 6 quiet hours in which only late calls come in: about 2 minutes a run on 2 cores.
+ * visitors), then 6 quiet hours in which only late calls come in: 4–6 minutes a run on the shared
+ * 2-core machine (load 12), the simulation itself 200–345 s.
  */
 export const SWEEP_MIX = ['--start-hour', '19', '--days', '0.125', '--tail-hours', '6', '--visitors-per-day', '4000'];
 export const SWEEP_FACTORS = [1, 1.25, 1.5, 2, 4];
