@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ROOT, local, stackEnv } from './lib/env.mjs';
 import { down } from './lib/stack.mjs';
+import { runSweep } from './lib/sweep.mjs';
 
 /** Allocator and call-ingest settings a caller may tune through the environment (e.g. COOLDOWN_SECONDS=900). */
 // The pool's settings are the shared defaults (DEFAULT_POLICY); only the replenisher's real-time
@@ -85,8 +86,13 @@ async function main() {
   const args = argv.filter((a) => a !== '--keep');
   if (args.includes('--help')) {
     console.log('npm run simulate -- [--keep] [simulator options]');
+    console.log(
+      'npm run simulate -- --sweep [--pool-max-sweep 1,1.25,1.5,2,4] [--menu-compare [--menu-pool-factor 1]] [--json] [simulator options]',
+    );
     return runSimulator(stackEnv().env, args);
   }
+  if (args.some((a) => /^--(sweep|pool-max-sweep|menu-compare)(=|$)/.test(a)))
+    return runSweep(args, { seed: seedOf(args), simulationEnv, upQuietly });
   const env = simulationEnv(process.env, { seed: seedOf(args) });
   const log = (line) => process.stderr.write(`${line}\n`);
   log(

@@ -1,6 +1,7 @@
 import { loadCli, USAGE } from './config';
 import { formatReport } from './report/format';
 import { Progress, runSimulation } from './simulation';
+import { seedRule } from './sweep/rule';
 
 export { runSimulation } from './simulation';
 export type { SimulationConfig } from './simulation';
@@ -24,6 +25,13 @@ async function main(): Promise<void> {
   const settings = loadCli(process.argv.slice(2), process.env);
   if (settings.help) {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (settings.ruleOnly) {
+    const { model, startHour, ruleListingsPerSession } = settings.simulation;
+    process.stdout.write(
+      `${JSON.stringify(seedRule(model, { startHour, listingsPerSession: ruleListingsPerSession }))}\n`,
+    );
     return;
   }
   const started = Date.now();

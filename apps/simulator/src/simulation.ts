@@ -1,11 +1,15 @@
 import { CallDriver } from '@callpool/call-driver';
 import { CallpoolClient } from '@callpool/client';
-import { generateTraffic, Listing, ModelOptions, modelOptions, Traffic } from './model';
+import { generateTraffic, ModelOptions, modelOptions, Traffic } from './model';
 import { attributionTable } from './report/attribution';
+import { KafkaSource, readRests, summariseCooldown } from './report/cooldown';
+import { resolvedByCounts } from './report/menu';
 import { connect, readCalls, readPool, waitForProjection } from './report/projection';
 import { buildReport, SimulationReport } from './report/report';
 import { ServiceClocks, StackClients } from './runner/clocks';
-import { eachLimited, ServiceClient } from './runner/http';
+import { DEFAULT_MENU_RATES, MenuRates } from './runner/caller-menu';
+import { ServiceClient } from './runner/http';
+import { registerListings } from './runner/listings';
 import { Replayer } from './runner/replay';
 import { steps } from './runner/steps';
 import { Truth } from './runner/truth';
@@ -27,6 +31,12 @@ export interface SimulationConfig {
   settleMs: number;
   /** The sizing rule's listings per session (DESIGN.md: 5). */
   ruleListingsPerSession: number;
+  /** Without `model.startMs`: the run starts this many hours after the first UTC midnight after the clocks (default 0). */
+  startHour?: number;
+  /** How callers answer the caller menu (default 85 % their digit, 10 % nothing). */
+  menu?: MenuRates;
+  /** The stack's Kafka and topic prefix, to read `cooledSeconds` from the run's events (left out: not reported). */
+  kafka?: KafkaSource;
   onProgress?: (progress: Progress) => void;
 }
 
@@ -65,7 +75,7 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
   };
   const clocks = new ServiceClocks(clients, barrier);
   const latest = await clocks.latest();
-  const startMs = config.model.startMs ?? Math.ceil((latest + 1) / DAY) * DAY;
+  const startMs = config.model.startMs ?? Math.ceil((latest + 1) / DAY) * DAY + (config.startHour ?? 0) * 3_600_000;
   if (startMs < latest)
     throw new Error(
       `--start ${new Date(startMs).toISOString()} is before the services' clocks (${new Date(latest).toISOString()})`,
@@ -73,7 +83,7 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
   const options = modelOptions({ ...config.model, runId, startMs });
   const traffic = generateTraffic(options);
   const listings = new Map(traffic.listings.map((l) => [l.listingId, l]));
-  const truth = new Truth(listings, options.sessionIdleSeconds * 1000);
+  const truth = new Truth(listings, options.sessionIdleSeconds * 1000, startMs);
   const progress = (p: Omit<Progress, 'displays' | 'calls'>) =>
     config.onProgress?.({ ...p, displays: truth.counts.displays, calls: truth.calls.length });
 
@@ -90,6 +100,7 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
     concurrency: config.concurrency,
     adminToken: config.adminToken,
     settleMs: config.settleMs,
+    callers: { menu: config.menu ?? DEFAULT_MENU_RATES, seed: config.model.seed },
   });
   let lastProgress = 0;
   for (const step of steps(traffic.actions, startMs, traffic.endMs, config.stepSeconds * 1000, 10 * 60_000)) {
@@ -107,12 +118,6 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
   }
   await clocks.advance(traffic.endMs, { waitForView: false });
   return report(config, { runId, traffic, truth, replayer, progress });
-}
-
-async function registerListings(api: CallpoolClient, listings: readonly Listing[], concurrency: number): Promise<void> {
-  await eachLimited(listings, concurrency, async ({ listingId, dealerId, forwardTo, tier }) => {
-    await api.listings.put(listingId, { dealerId, forwardTo, tier });
-  });
 }
 
 async function report(
@@ -156,6 +161,12 @@ async function report(
       dealerPhone: (id) => dealerPhones.get(id),
       isDealerPhone: (phone) => phones.has(phone),
     });
+    const cooled = config.kafka
+      ? await readRests(config.kafka, run.runId).catch((error: Error) => {
+          process.stderr.write(`simulator: cool-down achieved not reported: ${error.message}\n`);
+          return null;
+        })
+      : null;
     return buildReport({
       seed: config.model.seed,
       runId: run.runId,
@@ -167,6 +178,8 @@ async function report(
       duplicateCalls: calls.length - projected.size,
       projectedPool: await readPool(db),
       ruleListingsPerSession: config.ruleListingsPerSession,
+      resolvedBy: resolvedByCounts([...placed], projected),
+      cooldown: cooled ? summariseCooldown(cooled) : null,
     });
   } finally {
     await db.end();

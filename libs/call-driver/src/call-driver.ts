@@ -1,5 +1,6 @@
 import { twilioSignature } from '@callpool/twilio';
-import { callParams, CallParties, DialTarget, newCallSid, parseDial } from './twilio-params';
+import { callParams, CallParties, newCallSid } from './twilio-params';
+import { CallerMenu, DialTarget, parseDial, parseMenu } from './twiml';
 
 export interface CallDriverOptions {
   /** Where call-ingest listens (e.g. http://127.0.0.1:3002). */
@@ -20,6 +21,14 @@ export interface PlacedCall extends WebhookAnswer {
   callSid: string;
   twiml: string;
   dial: DialTarget | null;
+  /** The caller menu the answer played (CONTRACT.md v3), else null. */
+  menu: CallerMenu | null;
+}
+
+/** What Twilio did after the caller menu: the digit it posted (null: no input) and call-ingest's answer. */
+export interface MenuAnswer extends WebhookAnswer {
+  digits: string | null;
+  dial: DialTarget | null;
 }
 
 export interface FullCall {
@@ -28,6 +37,8 @@ export interface FullCall {
   callSid?: string;
   /** Did the dealer pick up? */
   answered?: boolean;
+  /** The caller's key press when a menu plays (null: presses nothing); without it the caller presses nothing. */
+  chooseDigit?: (menu: CallerMenu) => string | null;
   /** Seconds the dealer talked (answered calls). */
   durationS?: number;
 }
@@ -60,7 +71,28 @@ export class CallDriver {
     const parties = { callSid, accountSid: this.accountSid, from, to };
     this.calls.set(callSid, parties);
     const answer = await this.post('/twilio/voice', { ...callParams(parties), CallStatus: 'ringing' });
-    return { ...answer, callSid, twiml: answer.body, dial: answer.status === 200 ? parseDial(answer.body) : null };
+    const ok = answer.status === 200;
+    return {
+      ...answer,
+      callSid,
+      twiml: answer.body,
+      dial: ok ? parseDial(answer.body) : null,
+      menu: ok ? parseMenu(answer.body) : null,
+    };
+  }
+
+  /**
+   * The caller answered the menu: with a digit Twilio posts the Gather's
+   * `action` with `Digits`; on a time-out it follows the `<Redirect>` (the
+   * Gather's `action` when there is none), without `Digits`.
+   */
+  async answerMenu(callSid: string, menu: CallerMenu, digits: string | null): Promise<MenuAnswer> {
+    const target = digits === null ? (menu.redirect ?? menu.action) : menu.action;
+    const url = new URL(target, `${this.publicBaseUrl}/twilio/voice`);
+    const params: Record<string, string> = { ...callParams(this.parties(callSid)), CallStatus: 'in-progress' };
+    if (digits !== null) Object.assign(params, { Digits: digits, FinishedOnKey: '' });
+    const answer = await this.post(`${url.pathname}${url.search}`, params);
+    return { ...answer, digits, dial: answer.status === 200 ? parseDial(answer.body) : null };
   }
 
   /** The `<Dial action>` callback: how the dealer's leg ended. */
@@ -94,10 +126,15 @@ export class CallDriver {
     });
   }
 
-  /** Voice webhook, dial outcome (when the answer dialled) and final status, in Twilio's order. */
-  async fullCall({ from, to, callSid, answered = true, durationS = 60 }: FullCall): Promise<PlacedCall> {
+  /** Voice webhook, the menu's answer (when one plays), dial outcome (when the answer dialled) and final status, in Twilio's order. */
+  async fullCall({ from, to, callSid, answered = true, durationS = 60, chooseDigit }: FullCall): Promise<PlacedCall> {
     const placed = await this.placeCall({ from, to, callSid });
     if (placed.status !== 200) return placed;
+    if (placed.menu) {
+      const chosen = await this.answerMenu(placed.callSid, placed.menu, chooseDigit?.(placed.menu) ?? null);
+      if (chosen.status >= 300) throw new Error(`call-ingest answered ${chosen.status}: ${chosen.body.slice(0, 200)}`);
+      placed.dial = chosen.dial;
+    }
     const talked = answered ? durationS : 0;
     if (placed.dial)
       await this.expectOk(

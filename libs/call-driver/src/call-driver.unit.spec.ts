@@ -3,24 +3,11 @@ import { AddressInfo } from 'node:net';
 import { parse } from 'fast-querystring';
 import twilio from 'twilio';
 import { CallDriver } from './call-driver';
-import { parseDial } from './twilio-params';
 
-describe('parseDial', () => {
-  it('reads the number, action and timeout of the TwiML <Dial>', () => {
-    const response = new twilio.twiml.VoiceResponse();
-    response.dial({ action: '/twilio/dial-status?a=1&b=2', timeout: 25 }).number('+15557654321');
-    expect(parseDial(response.toString())).toEqual({
-      number: '+15557654321',
-      action: '/twilio/dial-status?a=1&b=2',
-      timeout: 25,
-    });
-  });
-
-  it('reads a bare number inside <Dial>, and null without one', () => {
-    expect(parseDial('<Response><Dial>+15550001111</Dial></Response>')?.number).toBe('+15550001111');
-    expect(parseDial('<Response><Say>hi</Say></Response>')).toBeNull();
-  });
-});
+const DIAL = '<Response><Dial action="/twilio/dial-status"><Number>+15557654321</Number></Dial></Response>';
+const MENU = `<Response><Gather input="dtmf" numDigits="1" timeout="6" action="https://calls.example.com/twilio/choose?from=menu" method="POST">
+  <Say>For the 2019 Honda Civic at Smith Motors, press 1.</Say><Say>For the 2021 Ford Focus at Lake Cars, press 2.</Say>
+</Gather><Redirect method="POST">https://calls.example.com/twilio/choose</Redirect></Response>`;
 
 describe('CallDriver', () => {
   let server: Server;
@@ -30,10 +17,10 @@ describe('CallDriver', () => {
     server = createServer(async (req: IncomingMessage, res) => {
       let body = '';
       for await (const chunk of req) body += chunk;
-      seen.push({ url: req.url ?? '', signature: String(req.headers['x-twilio-signature']), params: parse(body) });
-      res
-        .writeHead(200, { 'content-type': 'text/xml' })
-        .end('<Response><Dial action="/twilio/dial-status"><Number>+15557654321</Number></Dial></Response>');
+      const params = parse(body) as Record<string, unknown>;
+      seen.push({ url: req.url ?? '', signature: String(req.headers['x-twilio-signature']), params });
+      const menu = req.url === '/twilio/voice' && String(params.To) === '+15550002222';
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(menu ? MENU : DIAL);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
@@ -66,5 +53,44 @@ describe('CallDriver', () => {
       expect(twilio.validateRequest('other', request.signature, url, request.params)).toBe(false);
     }
     expect(seen[1].params).toMatchObject({ 'Odd[key]': 'x&y=z', Twice: ['b', 'a'] });
+  });
+
+  it('answers a caller menu as Twilio does: the digit to the Gather action, no input to the Redirect, both signed', async () => {
+    const { port } = server.address() as AddressInfo;
+    const driver = new CallDriver({
+      baseUrl: `http://127.0.0.1:${port}`,
+      publicBaseUrl: 'https://calls.example.com',
+      authToken: 'secret',
+    });
+    seen.length = 0;
+    const offered: string[] = [];
+    const placed = await driver.fullCall({
+      from: '+14155550100',
+      to: '+15550002222',
+      chooseDigit: (menu) => {
+        offered.push(...menu.options.map((o) => o.digit));
+        return '2';
+      },
+    });
+    expect(offered).toEqual(['1', '2']);
+    expect(placed.menu?.options).toHaveLength(2);
+    expect(placed.dial?.number).toBe('+15557654321');
+    expect(seen.map((r) => r.url)).toEqual([
+      '/twilio/voice',
+      '/twilio/choose?from=menu',
+      '/twilio/dial-status',
+      '/twilio/status',
+    ]);
+    expect(seen[1].params).toMatchObject({ CallSid: placed.callSid, From: '+14155550100', Digits: '2' });
+    const silent = await driver.placeCall({ from: '+14155550101', to: '+15550002222' });
+    const timedOut = await driver.answerMenu(silent.callSid, silent.menu!, null);
+    expect(timedOut.dial?.number).toBe('+15557654321');
+    expect(seen.at(-1)?.url).toBe('/twilio/choose');
+    expect(seen.at(-1)?.params).not.toHaveProperty('Digits');
+    expect(seen.at(-1)?.params).toMatchObject({ CallSid: silent.callSid, From: '+14155550101' });
+    for (const request of seen) {
+      const url = `https://calls.example.com${request.url}`;
+      expect(twilio.validateRequest('secret', request.signature, url, request.params)).toBe(true);
+    }
   });
 });

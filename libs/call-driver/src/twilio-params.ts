@@ -46,33 +46,3 @@ export function callParams({ callSid, accountSid, from, to }: CallParties): Reco
     ToZip: '',
   };
 }
-
-export interface DialTarget {
-  number: string;
-  action: string | null;
-  timeout: number | null;
-}
-
-/** The `<Dial>` of a TwiML answer: where the call rings and where the dial outcome goes. */
-export function parseDial(twiml: string): DialTarget | null {
-  const dial = /<Dial\b([^>]*)>([\s\S]*?)<\/Dial>/.exec(twiml);
-  if (!dial) return null;
-  const attributes = Object.fromEntries(
-    [...dial[1].matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name, unescapeXml(value)]),
-  );
-  const inner = /<Number\b[^>]*>([\s\S]*?)<\/Number>/.exec(dial[2])?.[1] ?? dial[2];
-  return {
-    number: unescapeXml(inner.trim()),
-    action: attributes.action ?? null,
-    timeout: attributes.timeout ? Number(attributes.timeout) : null,
-  };
-}
-
-function unescapeXml(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-}

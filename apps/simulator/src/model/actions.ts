@@ -9,6 +9,8 @@ export interface Dealer {
   dealerId: string;
   forwardTo: string;
   tier: Tier;
+  /** What a caller hears in the caller menu after the car's title ("Smith Motors"). */
+  name: string;
 }
 
 export interface Listing {
@@ -16,6 +18,9 @@ export interface Listing {
   dealerId: string;
   forwardTo: string;
   tier: Tier;
+  /** What the caller hears in the caller menu ("2019 Honda Civic"); several listings may share one. */
+  title: string;
+  dealerName: string;
   /** Relative popularity (views are drawn in proportion). */
   weight: number;
   /** When the car sells during the run (ms), or null. */
@@ -90,6 +95,8 @@ export interface SessionTruth {
 
 export interface Traffic {
   startMs: number;
+  /** Visitors arrive until here (`days`); after it only late calls (the tail) play until `endMs`. */
+  trafficEndMs: number;
   endMs: number;
   dealers: Dealer[];
   listings: Listing[];

@@ -17,13 +17,50 @@ export function callerPhone(index: number): string {
   return `+1${AREA_CODES[index % AREA_CODES.length]}3${String(index).padStart(6, '0')}`;
 }
 
+const SURNAMES = ['Smith', 'Lake', 'Garcia', 'Chen', 'Baker', 'Rivera', 'Nguyen', 'Keller', 'Okafor', 'Hansen'];
+const TRADES = ['Motors', 'Cars', 'Auto Sales', 'Autohaus', 'Car Centre', 'Trucks', 'Auto Group', 'Motor Co'];
+const CARS = [
+  'Honda Civic',
+  'Honda Accord',
+  'Honda CR-V',
+  'Toyota Corolla',
+  'Toyota Camry',
+  'Toyota RAV4',
+  'Toyota Prius',
+  'Ford F-150',
+  'Ford Focus',
+  'Ford Mustang',
+  'Tesla Model 3',
+  'Tesla Model Y',
+  'BMW 3 Series',
+  'BMW X3',
+  'Subaru Outback',
+  'Subaru Forester',
+  'Mazda CX-5',
+  'Hyundai Elantra',
+  'Kia Sorento',
+  'Chevrolet Silverado',
+];
+
+/** Distinct for the first 80 dealers, then with a branch number: a caller can tell dealers apart by name. */
+export function dealerName(index: number): string {
+  const base = `${SURNAMES[index % SURNAMES.length]} ${TRADES[Math.floor(index / SURNAMES.length) % TRADES.length]}`;
+  const branch = Math.floor(index / (SURNAMES.length * TRADES.length));
+  return branch === 0 ? base : `${base} ${branch + 1}`;
+}
+
+/** A model year and a car; popular cars repeat across dealers, as on a real directory. */
+function carTitle(rng: Rng): string {
+  return `${rng.int(2012, 2024)} ${rng.pick(CARS)}`;
+}
+
 export interface Catalogue {
   dealers: Dealer[];
   listings: Listing[];
 }
 
 /** Dealers with a few listings each; popularity is skewed (a few cars draw many views); some cars sell during the run. */
-export function buildCatalogue(options: ModelOptions, rng: Rng): Catalogue {
+export function buildCatalogue(options: ModelOptions, rng: Rng, titles: Rng): Catalogue {
   const dealerCount = Math.max(1, Math.ceil(options.listings / options.listingsPerDealer));
   const dealers: Dealer[] = [];
   for (let i = 0; i < dealerCount; i++) {
@@ -31,6 +68,7 @@ export function buildCatalogue(options: ModelOptions, rng: Rng): Catalogue {
       dealerId: `${options.runId}-D${i + 1}`,
       forwardTo: dealerPhone(i + 1),
       tier: rng.chance(options.premiumShare) ? 'premium' : 'standard',
+      name: dealerName(i),
     });
   }
   const runMs = options.days * 86_400_000;
@@ -43,6 +81,8 @@ export function buildCatalogue(options: ModelOptions, rng: Rng): Catalogue {
       dealerId: dealer.dealerId,
       forwardTo: dealer.forwardTo,
       tier: dealer.tier,
+      title: carTitle(titles),
+      dealerName: dealer.name,
       weight: rng.logNormal(1, 1),
       soldAt: rng.chance(saleChance) ? Math.floor(options.startMs + rng.uniform(0.05, 0.95) * runMs) : null,
     });

@@ -8,6 +8,8 @@ export interface ModelOptions {
   /** Simulated start (ms since epoch); a UTC midnight reads best. */
   startMs: number;
   days: number;
+  /** Hours the run goes on after the last arrival: sessions finish and late calls come in, nobody new arrives. */
+  tailHours: number;
   visitorsPerDay: number;
   listings: number;
   listingsPerDealer: number;
@@ -42,6 +44,7 @@ export interface ModelOptions {
 
 export const DEFAULT_MODEL: Omit<ModelOptions, 'seed' | 'runId' | 'startMs'> = {
   days: 1,
+  tailHours: 0,
   visitorsPerDay: 3000,
   listings: 600,
   listingsPerDealer: 6,

@@ -34,10 +34,11 @@ export function generateTraffic(options: ModelOptions): Traffic {
   const arrivalRng = root.fork('arrivals');
   const visitRng = root.fork('visits');
   const callRng = root.fork('calls');
-  const { dealers, listings } = buildCatalogue(options, catalogueRng);
+  const { dealers, listings } = buildCatalogue(options, catalogueRng, root.fork('titles'));
   const picker = new ListingPicker(listings);
   const visitors = new VisitorPool(options.runId);
-  const endMs = options.startMs + options.days * 86_400_000;
+  const trafficEndMs = options.startMs + options.days * 86_400_000;
+  const endMs = trafficEndMs + options.tailHours * 3_600_000;
   const actions: Unsequenced[] = [];
   const sessions: SessionTruth[] = [];
   let calls = 0;
@@ -59,6 +60,7 @@ export function generateTraffic(options: ModelOptions): Traffic {
   const ordered = actions.map((action, seq) => ({ ...action, seq }) as Action).sort(compareActions);
   return {
     startMs: options.startMs,
+    trafficEndMs,
     endMs,
     dealers,
     listings,

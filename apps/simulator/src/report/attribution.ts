@@ -1,5 +1,6 @@
 import { CallTiming } from '../model';
 import { CallCategory, CallOutcome } from '../runner/truth';
+import { Lateness, latenessOf } from './lateness';
 import { ProjectedCall } from './projection';
 
 export interface AttributionRow {
@@ -32,6 +33,9 @@ export interface Anomaly {
 /** Visitor-level calls (listing-level ones left out) by when the model timed them. */
 export type TimingTable = Record<CallTiming, AttributionRow>;
 
+/** After-session calls by how long after the session ended they came. */
+export type LatenessTable = Record<Lateness, AttributionRow>;
+
 const emptyRow = (): AttributionRow => ({
   calls: 0,
   rightVisitor: 0,
@@ -54,7 +58,7 @@ export function attributionTable(
   outcomes: readonly CallOutcome[],
   projected: ReadonlyMap<string, ProjectedCall>,
   phones: { dealerPhone: (dealerId: string) => string | undefined; isDealerPhone: (phone: string) => boolean },
-): { byCategory: AttributionTable; byTiming: TimingTable; anomalies: Anomaly[] } {
+): { byCategory: AttributionTable; byTiming: TimingTable; byLateness: LatenessTable; anomalies: Anomaly[] } {
   const anomalies: Anomaly[] = [];
   const table: AttributionTable = {
     'in-session': emptyRow(),
@@ -70,6 +74,7 @@ export function attributionTable(
     'days-later': emptyRow(),
     repeat: emptyRow(),
   };
+  const byLateness: LatenessTable = { 'within-1h': emptyRow(), '1-6h': emptyRow(), later: emptyRow() };
   const rightCalls = new Set<string>();
   for (const outcome of [...outcomes].sort((a, b) => a.at - b.at)) {
     const row = projected.get(outcome.callSid);
@@ -82,6 +87,8 @@ export function attributionTable(
       anomalies.push(anomaly(outcome, category, row));
     const expected = phones.dealerPhone(outcome.dealerId);
     const buckets = [table[category], table.all, ...(category === 'listing-level' ? [] : [byTiming[outcome.timing]])];
+    if (category === 'after-session' && outcome.lateMs !== undefined)
+      buckets.push(byLateness[latenessOf(outcome.lateMs)]);
     for (const bucket of buckets) {
       bucket.calls++;
       bucket[verdict]++;
@@ -91,7 +98,7 @@ export function attributionTable(
       }
     }
   }
-  for (const row of [...Object.values(table), ...Object.values(byTiming)]) {
+  for (const row of [...Object.values(table), ...Object.values(byTiming), ...Object.values(byLateness)]) {
     const share = (n: number) => (row.calls === 0 ? 0 : Math.round((n / row.calls) * 10000) / 10000);
     row.shares = {
       rightVisitor: share(row.rightVisitor),
@@ -100,7 +107,7 @@ export function attributionTable(
       wrongDealer: share(row.wrongDealer),
     };
   }
-  return { byCategory: table, byTiming, anomalies };
+  return { byCategory: table, byTiming, byLateness, anomalies };
 }
 
 function anomaly(outcome: CallOutcome, category: CallCategory, row: ProjectedCall | undefined): Anomaly {

@@ -35,6 +35,17 @@ export function formatReport(r: SimulationReport, wallSeconds?: number): string 
   for (const [name, row] of Object.entries(r.attribution)) lines.push(formatRow(name, row));
   lines.push(`visitor-level calls by when the visitor called:`);
   for (const [name, row] of Object.entries(r.attributionByTiming)) lines.push(formatRow(name, row));
+  lines.push(`after-session calls by how long after the session ended:`);
+  for (const [name, row] of Object.entries(r.attributionByLateness)) lines.push(formatRow(name, row));
+  const m = r.menu;
+  lines.push(
+    `caller menu: ${m.heard} calls heard it (${pct(m.share)}, ${m.meanOptions} listings offered on average); pressed their car ${m.choices.right}, another ${m.choices.wrong}, nothing ${m.choices.none}, theirs not offered ${m.choices['not-offered']}`,
+  );
+  lines.push(
+    `resolved by: ${Object.entries(r.resolvedBy)
+      .map(([how, n]) => `${how} ${n}`)
+      .join(', ')}`,
+  );
   for (const a of r.anomalies)
     lines.push(
       `  ! ${a.category} call ${a.callSid} at ${a.at} by ${a.visitorId} on ${a.listingId} to ${a.dialled} (shown ${a.shown.pool} at ${a.shown.at}) → ${JSON.stringify(a.projected)}`,
@@ -49,7 +60,11 @@ export function formatReport(r: SimulationReport, wallSeconds?: number): string 
   );
   if (p.atBusiestWindow) lines.push(`          in the busiest window: ${JSON.stringify(p.atBusiestWindow)}`);
   lines.push(
-    `          overflow displays ${p.overflowDisplays}; numbers bought ${p.numbersBought}, released ${p.numbersReleased}`,
+    `          overflow displays ${p.overflowDisplays} (${p.overflowAfterFirstMinute} after the first minute, ${p.overflowWhileCooling} while numbers were cooling); numbers bought ${p.numbersBought}, released ${p.numbersReleased}`,
+  );
+  const cooled = p.cooldown;
+  lines.push(
+    `          peak wanted beyond POOL_MAX ${p.peakWanted ?? 'n/a'}; cool-down achieved ${cooled?.meanSeconds === null || !cooled ? 'n/a' : `${(cooled.meanSeconds / 60).toFixed(1)} min mean over ${cooled.reused} reused numbers, ${cooled.beforeTarget} handed out before their cool-down target`}`,
   );
   lines.push(
     `          projected pool_health: peak owned ${p.projected.peakOwned}, held ${p.projected.peakHeld}, overflow ${p.projected.overflowDisplays}`,

@@ -10,6 +10,8 @@ export interface ProjectedCall {
   confidence: string | null;
   status: string | null;
   answered: boolean | null;
+  /** v3: how the attribution was settled (holder, last_holder, caller_id, caller_choice, no_input, none); null before. */
+  resolved_by?: string | null;
 }
 
 export interface ProjectedPool {
@@ -77,8 +79,13 @@ export async function waitForProjection(
 }
 
 export async function readCalls(db: Client): Promise<ProjectedCall[]> {
+  const { rows: columns } = await db.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'calls' AND column_name = 'resolved_by'`,
+  );
+  // resolved_by came with CONTRACT.md v3: a projector without it still gets a report.
+  const resolvedBy = columns.length > 0 ? 'resolved_by' : 'NULL::text AS resolved_by';
   const { rows } = await db.query(
-    `SELECT call_sid, attribution, visitor_id, listing_id, dealer_id, confidence, status, answered FROM calls`,
+    `SELECT call_sid, attribution, visitor_id, listing_id, dealer_id, confidence, status, answered, ${resolvedBy} FROM calls`,
   );
   return rows as ProjectedCall[];
 }

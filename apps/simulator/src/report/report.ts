@@ -1,7 +1,9 @@
 import { busiestWindows, summarise, Traffic, WindowCount } from '../model';
 import { PoolSample } from '../runner/replay';
 import { Truth } from '../runner/truth';
-import { Anomaly, AttributionTable, TimingTable } from './attribution';
+import { Anomaly, AttributionTable, LatenessTable, TimingTable } from './attribution';
+import { CooldownAchieved } from './cooldown';
+import { menuSummary, MenuSummary } from './menu';
 import { ProjectedPool } from './projection';
 
 export interface SimulationReport {
@@ -41,6 +43,12 @@ export interface SimulationReport {
   attribution: AttributionTable;
   /** Visitor-level calls by the model's timing (during the session, soon after, hours, days later, repeats). */
   attributionByTiming: TimingTable;
+  /** After-session calls by how long after the session ended they came (within the hour, 1–6 h, later). */
+  attributionByLateness: LatenessTable;
+  /** The caller menu (CONTRACT.md v3): how many calls heard it and what the callers pressed. */
+  menu: MenuSummary;
+  /** Placed calls by `calls.resolved_by` (`caller_id`: recognised by caller ID). */
+  resolvedBy: Record<string, number>;
   /** In-session and Pool 2 calls not put down to their caller (at most 20), for diagnosis. */
   anomalies: Anomaly[];
   pool: {
@@ -52,6 +60,14 @@ export interface SimulationReport {
     atBusiestWindow: Omit<PoolSample, 'at'> | null;
     peakOwnedVsRule: number;
     overflowDisplays: number;
+    /** Overflow answers after the first simulated minute (the pool starts empty). */
+    overflowAfterFirstMinute: number;
+    /** Overflow answers after which GET /v1/pool still reported cooling numbers. */
+    overflowWhileCooling: number;
+    /** Peak `wanted` of GET /v1/pool: numbers the replenisher wanted beyond POOL_MAX (null: the field is absent). */
+    peakWanted: number | null;
+    /** `NumberDisplayed.data.cooledSeconds` over the run (null when the events could not be read). */
+    cooldown: CooldownAchieved | null;
     numbersBought: number;
     numbersReleased: number;
     projected: ProjectedPool;
@@ -64,7 +80,9 @@ export interface ReportInputs {
   traffic: Traffic;
   truth: Truth;
   samples: readonly PoolSample[];
-  attribution: { byCategory: AttributionTable; byTiming: TimingTable; anomalies: Anomaly[] };
+  attribution: { byCategory: AttributionTable; byTiming: TimingTable; byLateness: LatenessTable; anomalies: Anomaly[] };
+  resolvedBy: Record<string, number>;
+  cooldown: CooldownAchieved | null;
   projectedCalls: number;
   duplicateCalls: number;
   projectedPool: ProjectedPool;
@@ -119,6 +137,9 @@ export function buildReport(inputs: ReportInputs): SimulationReport {
     },
     attribution: inputs.attribution.byCategory,
     attributionByTiming: inputs.attribution.byTiming,
+    attributionByLateness: inputs.attribution.byLateness,
+    menu: menuSummary(truth.calls),
+    resolvedBy: inputs.resolvedBy,
     anomalies: inputs.attribution.anomalies,
     pool: {
       rule: {
@@ -134,6 +155,10 @@ export function buildReport(inputs: ReportInputs): SimulationReport {
       atBusiestWindow: inBusiest ? withoutAt(inBusiest) : null,
       peakOwnedVsRule: ruleNumbers === 0 ? 0 : Math.round((peakOwned / ruleNumbers) * 100) / 100,
       overflowDisplays: truth.displaysByPool.overflow,
+      overflowAfterFirstMinute: truth.counts.overflowAfterFirstMinute,
+      overflowWhileCooling: truth.counts.overflowWhileCooling,
+      peakWanted: samples.some((s) => typeof s.wanted === 'number') ? max((s) => s.wanted ?? 0) : null,
+      cooldown: inputs.cooldown,
       numbersBought: projected.numbersBought,
       numbersReleased: projected.numbersReleased,
       projected,

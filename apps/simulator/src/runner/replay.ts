@@ -3,7 +3,7 @@ import { CallpoolClient, isApiError } from '@callpool/client';
 import { DisplayAction, PageViewAction, SaleAction } from '../model';
 import { ServiceClocks } from './clocks';
 import { eachLimited } from './http';
-import { playCall } from './play-calls';
+import { Callers, playCall } from './play-calls';
 import { Step } from './steps';
 import { DisplayPool, Truth } from './truth';
 
@@ -16,6 +16,8 @@ export interface PoolSample {
   cooling: number;
   target: number;
   provisioning: number;
+  /** CONTRACT.md v3: numbers the replenisher wants beyond POOL_MAX (absent from services that predate it). */
+  wanted?: number;
 }
 
 /**
@@ -33,12 +35,14 @@ export class Replayer {
     private readonly clocks: ServiceClocks,
     private readonly driver: CallDriver,
     private readonly truth: Truth,
-    private readonly settings: { concurrency: number; adminToken: string; settleMs: number },
+    private readonly settings: { concurrency: number; adminToken: string; settleMs: number; callers: Callers },
   ) {}
 
   async play(step: Step): Promise<void> {
     await this.clocks.advance(step.at, { waitForView: step.calls.length > 0 });
-    await eachLimited(step.calls, this.settings.concurrency, (call) => playCall(this.driver, this.truth, call));
+    await eachLimited(step.calls, this.settings.concurrency, (call) =>
+      playCall(this.driver, this.truth, call, this.settings.callers),
+    );
     await eachLimited(step.visits, this.settings.concurrency, (visit) => this.visit(visit));
     for (const sale of step.sales) await this.sell(sale);
     await this.sampleAndSettle(step.at);
@@ -71,6 +75,8 @@ export class Replayer {
       sessionId,
       at: action.at,
     });
+    // The contract: never overflow while a number is cooling. Look right after, as an operator would.
+    if (pool === 'overflow' && (await this.pool(action.at)).cooling > 0) this.truth.counts.overflowWhileCooling++;
   }
 
   private async pageView(action: PageViewAction): Promise<void> {
