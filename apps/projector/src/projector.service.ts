@@ -20,6 +20,7 @@ import { createSchemaPool, ensureDatabase } from './database/connection';
 import { migrateSchema } from './database/migrate';
 import { ProjectorMetrics } from './projector.metrics';
 import { PROJECTOR_OPTIONS, ProjectorOptions } from './projector.options';
+import { adoptLog } from './rebuild/adopt-log';
 
 /**
  * The projector's lifecycle inside Nest: database and migrations before the
@@ -66,6 +67,7 @@ export class ProjectorService
       topicPrefix: config.CALLPOOL_TOPIC_PREFIX,
     });
     await ensureTopics(kafka, config.CALLPOOL_TOPIC_PREFIX);
+    await adoptLog(kafka, this.pool, config, { info: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) });
     this.admin = kafka.admin();
     await this.admin.connect();
     const [newest] = (await this.pool.query('SELECT max(occurred_at) AS at FROM processed_events')).rows;

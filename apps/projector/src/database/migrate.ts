@@ -5,6 +5,7 @@ import { analystRoleMigration, AnalystRoleSettings, ensureRole } from '../migrat
 import { DisplayOverflowReason1767000000004 } from '../migrations/1767000000004-display-overflow-reason';
 import { ProcessedEventsByTime1767000000005 } from '../migrations/1767000000005-processed-events-by-time';
 import { CallResolution1767000000006 } from '../migrations/1767000000006-call-resolution';
+import { LogIdentity1767000000040 } from '../migrations/1767000000040-log-identity';
 import { quoteIdent } from './connection';
 
 export interface MigrationTarget extends AnalystRoleSettings {
@@ -29,6 +30,7 @@ export async function migrateSchema(
     DisplayOverflowReason1767000000004,
     ProcessedEventsByTime1767000000005,
     CallResolution1767000000006,
+    LogIdentity1767000000040,
   ];
   const dataSource = new DataSource({
     type: 'postgres',
