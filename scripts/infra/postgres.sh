@@ -112,6 +112,7 @@ start_throwaway() {
   local listen="$DB_HOST"
   log "starting throwaway cluster on $DB_HOST:$DB_PORT (log ${PGLOG#"$ROOT"/})"
   # pg_ctl -w waits until the server accepts connections; the server daemonizes.
+  # fsync=off: the cluster's data is disposable (README, "Where it stands", says what that means for figures).
   as_owner "$bin/pg_ctl" -D "$CLUSTER" -l "$PGLOG" -w -t 60 \
     -o "-p $DB_PORT -k $SOCKDIR -c listen_addresses=$listen -c fsync=off" start >/dev/null || {
     tail -n 30 "$PGLOG" >&2 || true

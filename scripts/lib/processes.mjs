@@ -1,7 +1,7 @@
 // Background processes of the local stack: one pid file and one log per
 // process in CALLPOOL_RUN_DIR, so `down` stops exactly what `up` started.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { ROOT } from './env.mjs';
@@ -73,10 +73,17 @@ export function portOpen(hostPort, timeoutMs = 1000) {
   });
 }
 
+/**
+ * Waits for `url` to answer 200. A service that is still writing to its log
+ * (the projector rebuilding a projection from another log prints its progress
+ * every few seconds) is working, not stuck: each new line moves the deadline on.
+ */
 export async function waitHealthy(url, { timeoutMs = 120000, pid, logFile } = {}) {
-  const deadline = Date.now() + timeoutMs;
+  let deadline = Date.now() + timeoutMs;
+  let logSize = sizeOf(logFile);
   let last = 'no answer';
   while (Date.now() < deadline) {
+    if (sizeOf(logFile) > logSize) [logSize, deadline] = [sizeOf(logFile), Date.now() + timeoutMs];
     if (pid && !alive(pid)) throw new Error(`process ${pid} exited before ${url} answered${tail(logFile)}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -88,6 +95,10 @@ export async function waitHealthy(url, { timeoutMs = 120000, pid, logFile } = {}
     await sleep(250);
   }
   throw new Error(`${url} not healthy after ${timeoutMs} ms: ${last}${tail(logFile)}`);
+}
+
+function sizeOf(logFile) {
+  return logFile && existsSync(logFile) ? statSync(logFile).size : 0;
 }
 
 function tail(logFile) {

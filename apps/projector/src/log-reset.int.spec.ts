@@ -1,28 +1,47 @@
-import { allTopicNames } from '@callpool/contracts';
+import { allTopicNames, topicName } from '@callpool/contracts';
 import { ensureTopics } from '@callpool/kafka';
 import { createTestDatabase, dropDatabase, uniqueTopicPrefix, waitFor } from '@callpool/testing';
 import { handMadeHistory } from '../test-support/hand-made-history';
 import { caughtUp, projectorConfig, query, TestPublisher } from '../test-support/harness';
 import { startProjector } from './projector';
-import { rebuildProjection } from './rebuild/rebuild-projection';
 
 /**
- * Tables projected from one log must not be continued from another (a reset
- * broker, a different cluster): everything below the stored offsets would be
- * skipped silently. The projector refuses to start and names the remedy.
+ * Tables projected from one log must not be continued from another: everything
+ * below the stored offsets would be skipped silently. A projection from another
+ * log (a second checkout's broker on the machine's one database, recreated
+ * topics) is rebuilt by the projector on its own; a log that still begins with
+ * the records the projection read but ends short of it lost acknowledged data,
+ * and the projector refuses to start, naming the remedy.
  */
-it('refuses to continue a projection whose stored offsets lie past the end of the log, until it is rebuilt', async () => {
-  const prefix = uniqueTopicPrefix('projector_log_reset');
-  const databaseUrl = await createTestDatabase('projector_log_reset');
+async function projectedHistory(label: string) {
+  const prefix = uniqueTopicPrefix(label);
+  const databaseUrl = await createTestDatabase(label);
   const publisher = new TestPublisher(prefix);
   const config = projectorConfig(prefix, databaseUrl);
   await publisher.connect();
-  try {
-    await publisher.history(handMadeHistory());
-    const first = await startProjector({ config });
-    await caughtUp(first);
-    await first.close();
+  await publisher.history(handMadeHistory());
+  const first = await startProjector({ config });
+  await caughtUp(first);
+  await first.close();
+  const cleanUp = async () => {
+    await publisher.disconnect();
+    await dropDatabase(databaseUrl);
+  };
+  return { prefix, databaseUrl, publisher, config, cleanUp };
+}
 
+const counts = async (databaseUrl: string, schema = 'callpool') =>
+  (
+    await query(
+      databaseUrl,
+      `SELECT (SELECT count(*) FROM ${schema}.tracking_numbers)::integer AS numbers, (SELECT count(*) FROM ${schema}.calls)::integer AS calls`,
+    )
+  )[0];
+
+it('rebuilds on its own a projection read from another log, keeping the old tables aside', async () => {
+  const { prefix, databaseUrl, publisher, config, cleanUp } = await projectedHistory('projector_log_reset');
+  try {
+    const before = await counts(databaseUrl);
     const admin = publisher.kafka.admin();
     await admin.connect();
     await admin.deleteTopics({ topics: allTopicNames(prefix) });
@@ -31,23 +50,37 @@ it('refuses to continue a projection whose stored offsets lie past the end of th
     });
     await admin.disconnect();
     await waitFor(() => ensureTopics(publisher.kafka, prefix).then(() => true), { what: 'fresh, empty topics' });
+    // Another log, shorter than the one projected (no calls yet): the old offsets lie past its end.
+    await publisher.events('allocations', handMadeHistory('another-log').allocations);
 
-    await expect(startProjector({ config })).rejects.toThrow(/log ends at 0.*npm run projector:rebuild/);
-
-    // The remedy it names: a rebuild from the log as it is now, after which the projector starts again.
-    // A shorter log than before (no calls yet): the old offsets stay ahead of it on every topic.
-    await publisher.events('allocations', handMadeHistory('after-reset').allocations);
-    await rebuildProjection(config, { info: () => undefined, warn: () => undefined });
     const rebuilt = await startProjector({ config });
     await caughtUp(rebuilt);
-    const [counts] = await query(
+    expect(await counts(databaseUrl)).toEqual({ numbers: 4, calls: 0 });
+    const [kept] = await query<{ schema: string }>(
       databaseUrl,
-      'SELECT (SELECT count(*) FROM callpool.tracking_numbers)::integer AS numbers, (SELECT count(*) FROM callpool.calls)::integer AS calls',
+      `SELECT nspname AS schema FROM pg_namespace WHERE nspname LIKE 'callpool_retired_%'`,
     );
-    expect(counts).toEqual({ numbers: 4, calls: 0 });
+    expect(await counts(databaseUrl, kept.schema)).toEqual(before);
     await rebuilt.close();
   } finally {
-    await publisher.disconnect();
-    await dropDatabase(databaseUrl);
+    await cleanUp();
   }
-}, 60000);
+}, 90000);
+
+it('refuses a log that still begins with the projected records but ends before the projected offset', async () => {
+  const { prefix, databaseUrl, config, cleanUp } = await projectedHistory('projector_lost_tail');
+  try {
+    // What a broker that lost acknowledged records looks like from here: the projection is ahead of the same log.
+    await query(databaseUrl, 'UPDATE callpool.projector_offsets SET next_offset = next_offset + 5 WHERE topic = $1', [
+      topicName('allocations', prefix),
+    ]);
+    await expect(startProjector({ config })).rejects.toThrow(/lost acknowledged records.*npm run projector:rebuild/);
+
+    // Projected before identities were kept: which log it was is unknown, so the old rule refuses.
+    await query(databaseUrl, 'UPDATE callpool.projector_offsets SET first_record = NULL, first_offset = NULL');
+    await expect(startProjector({ config })).rejects.toThrow(/log ends at \d+.*npm run projector:rebuild/);
+    expect(await counts(databaseUrl)).toEqual({ numbers: 4, calls: 3 });
+  } finally {
+    await cleanUp();
+  }
+}, 90000);

@@ -21,6 +21,7 @@ import { migrateSchema } from './database/migrate';
 import { ProjectorMetrics } from './projector.metrics';
 import { PROJECTOR_OPTIONS, ProjectorOptions } from './projector.options';
 import { DeliveryWorker } from './webhooks/delivery-worker';
+import { adoptLog } from './rebuild/adopt-log';
 
 /**
  * The projector's lifecycle inside Nest: database and migrations before the
@@ -69,6 +70,7 @@ export class ProjectorService
       topicPrefix: config.CALLPOOL_TOPIC_PREFIX,
     });
     await ensureTopics(kafka, config.CALLPOOL_TOPIC_PREFIX, 1, config.KAFKA_REPLICATION_FACTOR);
+    await adoptLog(kafka, this.pool, config, { info: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) });
     this.admin = kafka.admin();
     await this.admin.connect();
     const [newest] = (await this.pool.query('SELECT max(occurred_at) AS at FROM processed_events')).rows;

@@ -8,6 +8,7 @@ import { CallResolution1767000000006 } from '../migrations/1767000000006-call-re
 import { DeadLettersV31767000000010 } from '../migrations/1767000000010-dead-letters-v3';
 import { Rollups1767000000020 } from '../migrations/1767000000020-rollups';
 import { DealerWebhooks1767000000021 } from '../migrations/1767000000021-dealer-webhooks';
+import { LogIdentity1767000000040 } from '../migrations/1767000000040-log-identity';
 import { quoteIdent } from './connection';
 import { ensureOwnerRole, grantAnalyst, handOverSchema } from './roles';
 
@@ -38,6 +39,7 @@ export async function migrateSchema(
     DeadLettersV31767000000010,
     Rollups1767000000020,
     DealerWebhooks1767000000021,
+    LogIdentity1767000000040,
   ];
   const dataSource = new DataSource({
     type: 'postgres',

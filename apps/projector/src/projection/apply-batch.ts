@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PoolClient } from 'pg';
 import { CallpoolEvent, DecodeResult } from '@callpool/contracts';
 import { projectEvents } from './project-events';
@@ -166,11 +167,25 @@ async function compareAndSetOffset(
   expected: bigint | null,
   next: bigint,
 ): Promise<void> {
+  // The first record of the partition is remembered on insert only: it names the log (consumer/log-identity.ts).
+  const first = chunk.messages[0];
   const result = await client.query(
-    `INSERT INTO projector_offsets AS o (topic, partition, next_offset) VALUES ($1, $2, $3)
+    `INSERT INTO projector_offsets AS o (topic, partition, next_offset, first_offset, first_record) VALUES ($1, $2, $3, $5, $6)
      ON CONFLICT (topic, partition) DO UPDATE SET next_offset = excluded.next_offset
      WHERE o.next_offset IS NOT DISTINCT FROM $4::bigint`,
-    [chunk.topic, chunk.partition, next.toString(), expected === null ? null : expected.toString()],
+    [
+      chunk.topic,
+      chunk.partition,
+      next.toString(),
+      expected === null ? null : expected.toString(),
+      first.offset,
+      recordIdentity(first.decoded),
+    ],
   );
   if (result.rowCount !== 1) throw new OffsetConflictError(chunk.topic, chunk.partition);
+}
+
+/** What names a record across logs: its event id, or for a malformed value a digest of it. */
+export function recordIdentity(decoded: DecodeResult): string {
+  return decoded.ok ? decoded.event.id : `raw:${createHash('sha256').update(decoded.raw).digest('hex').slice(0, 32)}`;
 }

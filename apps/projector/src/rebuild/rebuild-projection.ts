@@ -2,10 +2,10 @@ import { Admin } from 'kafkajs';
 import { allTopicNames } from '@callpool/contracts';
 import { createKafka, ensureTopics, lastStableOffsets } from '@callpool/kafka';
 import { ProjectorConfig } from '../config';
-import { Positions } from '../consumer/positions';
 import { ProjectionRunner, RunnerLog } from '../consumer/projection-runner';
 import { createSchemaPool, ensureDatabase } from '../database/connection';
 import { migrateSchema } from '../database/migrate';
+import { Progress } from './progress';
 import { dropRetiredSchema, dropSchemaIfExists, liveOffsets, swapSchemas } from './swap';
 
 export interface RebuildResult {
@@ -21,7 +21,18 @@ export interface RebuildResult {
  * and the new ones right after: there is no moment with empty tables. A live
  * projector may keep running throughout; it follows the swap on its own.
  */
-export async function rebuildProjection(config: ProjectorConfig, log: RunnerLog): Promise<RebuildResult> {
+export interface RebuildOptions {
+  /** Keep the replaced tables under their retired name instead of dropping them (the projector's own rebuilds). */
+  keepRetired?: boolean;
+  /** How often (ms) a progress line is logged while replaying. */
+  progressEveryMs?: number;
+}
+
+export async function rebuildProjection(
+  config: ProjectorConfig,
+  log: RunnerLog,
+  { keepRetired = false, progressEveryMs = 5000 }: RebuildOptions = {},
+): Promise<RebuildResult> {
   const started = Date.now();
   const live = config.PROJECTOR_SCHEMA;
   const rebuilt = `${live}_rebuild`;
@@ -59,7 +70,8 @@ export async function rebuildProjection(config: ProjectorConfig, log: RunnerLog)
   });
   try {
     await runner.start();
-    await waitForPositions(runner.positions, await committedEnds(admin, topics));
+    const progress = new Progress(runner.positions, () => events, log, progressEveryMs);
+    await progress.until(await committedEnds(admin, topics));
     // A live projector went on meanwhile: catch up with it too, so the swap does not step back.
     // Live offsets past the end of the log are from another log (a reset broker): that projection
     // is what this rebuild replaces, so they are no target.
@@ -67,10 +79,11 @@ export async function rebuildProjection(config: ProjectorConfig, log: RunnerLog)
     const liveTargets = [...(await liveOffsets(config.DATABASE_URL, live))].filter(
       ([key, offset]) => offset <= (logEnds.get(key) ?? 0n),
     );
-    await waitForPositions(runner.positions, new Map(liveTargets));
+    await progress.until(new Map(liveTargets));
     await runner.stop();
     const retiredSchema = await swapSchemas(config.DATABASE_URL, live, rebuilt);
-    const retiredDropped = retiredSchema ? await dropRetiredSchema(config.DATABASE_URL, retiredSchema) : true;
+    const retiredDropped =
+      retiredSchema && !keepRetired ? await dropRetiredSchema(config.DATABASE_URL, retiredSchema) : !retiredSchema;
     return { events, seconds: (Date.now() - started) / 1000, retiredSchema, retiredDropped };
   } finally {
     await runner.stop();
@@ -84,26 +97,4 @@ async function committedEnds(admin: Admin, topics: string[]): Promise<Map<string
   for (const topic of topics)
     for (const [partition, end] of await lastStableOffsets(admin, topic)) ends.set(`${topic}\u0000${partition}`, end);
   return ends;
-}
-
-async function waitForPositions(
-  positions: Positions,
-  targets: Map<string, bigint>,
-  timeoutMs = 15 * 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const behind = () =>
-    [...targets].filter(([key, target]) => {
-      const [topic, partition] = key.split('\u0000');
-      return positions.get(topic, Number(partition)) < target;
-    });
-  while (behind().length > 0) {
-    if (Date.now() > deadline)
-      throw new Error(
-        `rebuild did not catch up within ${timeoutMs} ms: ${behind()
-          .map(([k]) => k)
-          .join(', ')}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
