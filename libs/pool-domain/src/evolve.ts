@@ -93,7 +93,7 @@ function applyChange(state: PoolState, change: NumberChange, event: PoolEvent, a
     case 'available':
       return makeAvailable(state, n);
     case 'displayed':
-      return heldInSession(state, n, change, event);
+      return heldInSession(state, n, change, event, at);
     case 'cooling':
       if (change.from === 'locked') endLock(state, n);
       return startCooling(state, n, change.coolingUntil ?? at, at);
@@ -118,7 +118,7 @@ function provisioned(state: PoolState, { data }: PoolEventOf<'NumberProvisioned'
   state.provisioning.consecutiveFailures = 0;
 }
 
-function heldInSession(state: PoolState, n: TrackingNumber, change: NumberChange, event: PoolEvent): void {
+function heldInSession(state: PoolState, n: TrackingNumber, change: NumberChange, event: PoolEvent, at: number): void {
   const holder = change.holder!;
   holdNumber(
     state,
@@ -128,7 +128,7 @@ function heldInSession(state: PoolState, n: TrackingNumber, change: NumberChange
   );
   if (holder.sessionId) state.sessions.get(holder.sessionId)?.holdings.set(holder.listingId, n.number);
   const reclaimed = event.type === 'NumberDisplayed' && event.data.reclaimed === true;
-  countHandOut(state, Date.parse(change.at), reclaimed);
+  countHandOut(state, at, reclaimed);
 }
 
 function lockedOrExtended(state: PoolState, n: TrackingNumber, change: NumberChange, event: PoolEvent): void {

@@ -69,8 +69,9 @@ export function attributeCall(
   const known = recognisedCaller(candidates, visitorsOfCaller(view, caller));
   if (known) return settled(known, 'caller_id');
   if (!policy.callerMenu) return settled(top, top.basis);
-  const menu = menuOptions(candidates).map((c, i) => menuOption(view, c, i, policy));
-  return { ...settled(menuOptions(candidates)[0], 'no_input'), menu };
+  const options = menuOptions(candidates);
+  const menu = options.map((c, i) => menuOption(view, c, i, policy));
+  return { ...settled(options[0], 'no_input'), menu };
 }
 
 /** The attribution a menu choice (or its absence) settles on. */
