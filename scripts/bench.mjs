@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench -- [options]: the benchmarks, each against a baseline measured
 // in the same run on this machine. Ensures Kafka and Postgres, builds, runs
-// dist/apps/simulator/src/bench/main.js (options pass through; --help lists
+// dist/apps/bench/src/main.js (options pass through; --help lists
 // them), prints every ratio with the command that reproduces it, and writes
 // the figures into docs/benchmarks.md between the markers of each benchmark
 // that ran (--no-docs leaves the file alone).
@@ -12,7 +12,8 @@ import { ROOT, stackEnv } from './lib/env.mjs';
 import { build, ensureInfra } from './lib/stack.mjs';
 
 const args = process.argv.slice(2);
-const writeDocs = !args.includes('--no-docs');
+// A smoke run's figures are too small to record.
+const writeDocs = !args.includes('--no-docs') && !args.includes('--smoke');
 const passThrough = args.filter((arg) => arg !== '--no-docs');
 const { env } = stackEnv();
 
@@ -27,7 +28,7 @@ mkdirSync(runDir, { recursive: true });
 const resultFile = join(runDir, `result-${process.pid}.json`);
 const run = spawnSync(
   process.execPath,
-  ['dist/apps/simulator/src/bench/main.js', ...passThrough, '--json', resultFile],
+  ['dist/apps/bench/src/main.js', ...passThrough, '--json', resultFile],
   { cwd: ROOT, env, stdio: 'inherit' },
 );
 if (run.status !== 0) process.exit(run.status ?? 1);

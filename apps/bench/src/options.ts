@@ -16,9 +16,11 @@ export interface BenchOptions {
   seed: number;
   outDir: string;
   json?: string;
+  /** A quick run of every benchmark at a tiny scale: proves the suite still runs (CI), measures nothing. */
+  smoke: boolean;
 }
 
-const USAGE = `node dist/apps/simulator/src/bench/main.js [options]
+const USAGE = `node dist/apps/bench/src/main.js [options]
   --only <name>          allocator | projector | call-ingest | rollups (repeatable; default all four)
   --scale <x>            multiplies request and event counts (default 1)
   --levels <a,b,...>     allocator concurrency levels (default 1,8,32,128)
@@ -30,7 +32,9 @@ const USAGE = `node dist/apps/simulator/src/bench/main.js [options]
   --profile              write V8 CPU profiles of the services under test (node --cpu-prof)
   --seed <n>             traffic seed (default 1)
   --out <dir>            logs and profiles (default .data/bench)
-  --json <file>          also write the results as JSON`;
+  --json <file>          also write the results as JSON
+  --smoke                every benchmark at a tiny scale (levels 1,8, 1 s, 2,000 events): proves the
+                         suite runs, as CI does; its figures are not worth recording`;
 
 const list = (value: string) =>
   value
@@ -54,8 +58,16 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       out: { type: 'string', default: '.data/bench' },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
+      smoke: { type: 'boolean', default: false },
     },
   });
+  if (values.smoke) {
+    values.scale = '0.01';
+    values.levels = '1,8';
+    values.seconds = '1';
+    values.events = String(2000 / 0.01);
+    values['webhook-levels'] = '1,4';
+  }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
@@ -77,5 +89,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     seed: Number(values.seed),
     outDir: values.out!,
     json: values.json,
+    smoke: values.smoke!,
   };
 }

@@ -18,7 +18,7 @@ export interface RollupBenchResult {
 
 /** The projector's built modules, loaded at run time like bench/measure/host.ts does. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const projector = (file: string): any => require(join(__dirname, '..', '..', '..', '..', 'projector', 'src', file));
+const projector = (file: string): any => require(join(__dirname, '..', '..', '..', 'projector', 'src', file));
 
 const LEGACY_TIMEOUT_MS = 120_000;
 const SAMPLES = 40;

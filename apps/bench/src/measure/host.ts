@@ -7,7 +7,7 @@
  * {profileStop: file}): the same .cpuprofile `node --cpu-prof` writes, without
  * start-up and set-up in it.
  *
- *   node dist/apps/simulator/src/bench/measure/host.js allocator|baseline-allocator|call-ingest|bare-twiml|projector
+ *   node dist/apps/bench/src/measure/host.js allocator|baseline-allocator|call-ingest|bare-twiml|projector
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ interface Hosted {
  * not a source import across projects.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const built = (app: string, file: string): any => require(join(__dirname, '..', '..', '..', '..', app, 'src', file));
+const built = (app: string, file: string): any => require(join(__dirname, '..', '..', '..', app, 'src', file));
 
 const starters: Record<string, () => Promise<Hosted>> = {
   allocator: async () => {
