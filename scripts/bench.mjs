@@ -26,11 +26,11 @@ build();
 const runDir = join(ROOT, '.data', 'bench');
 mkdirSync(runDir, { recursive: true });
 const resultFile = join(runDir, `result-${process.pid}.json`);
-const run = spawnSync(
-  process.execPath,
-  ['dist/apps/bench/src/main.js', ...passThrough, '--json', resultFile],
-  { cwd: ROOT, env, stdio: 'inherit' },
-);
+const run = spawnSync(process.execPath, ['dist/apps/bench/src/main.js', ...passThrough, '--json', resultFile], {
+  cwd: ROOT,
+  env,
+  stdio: 'inherit',
+});
 if (run.status !== 0) process.exit(run.status ?? 1);
 if (!existsSync(resultFile)) process.exit(0);
 
