@@ -43,6 +43,37 @@ export async function ensureTopics(kafka: Kafka, prefix: string, partitions = 1,
  * to reach to have seen everything committed so far.
  */
 export async function lastStableOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await fetchTopicOffsetsSettled(admin, topic);
   return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+}
+
+/**
+ * Errors a broker gives while a topic it has just created (or just started
+ * with) is still electing its leader. kafkajs' admin does not retry
+ * ListOffsets on them: a service starting beside a fresh broker would give up.
+ */
+const LEADER_SETTLING = new Set([
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+]);
+
+/** `admin.fetchTopicOffsets`, waiting (metadata refreshed, up to `timeoutMs`) while the partition's leader settles. */
+export async function fetchTopicOffsetsSettled(
+  admin: Admin,
+  topic: string,
+  timeoutMs = 30_000,
+): ReturnType<Admin['fetchTopicOffsets']> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      const type = (error as { type?: string }).type ?? '';
+      if (!LEADER_SETTLING.has(type) || Date.now() + wait > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+    }
+  }
 }

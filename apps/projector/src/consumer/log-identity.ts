@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { decodeEvent } from '@callpool/contracts';
+import { fetchTopicOffsetsSettled } from '@callpool/kafka';
 import { recordIdentity } from '../projection/apply-batch';
 
 /**
@@ -88,7 +89,7 @@ async function logEnds(kafka: Kafka, topics: string[]): Promise<Map<string, bigi
     const existing = new Set(await admin.listTopics());
     const ends = new Map<string, bigint>();
     for (const topic of topics.filter((t) => existing.has(t)))
-      for (const o of await admin.fetchTopicOffsets(topic)) ends.set(key(topic, o.partition), BigInt(o.high));
+      for (const o of await fetchTopicOffsetsSettled(admin, topic)) ends.set(key(topic, o.partition), BigInt(o.high));
     return ends;
   } finally {
     await admin.disconnect();

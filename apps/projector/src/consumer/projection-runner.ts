@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EachBatchPayload, Kafka } from 'kafkajs';
 import { Pool, PoolClient } from 'pg';
-import { ConsumedBatch, EventConsumer } from '@callpool/kafka';
+import { ConsumedBatch, EventConsumer, fetchTopicOffsetsSettled } from '@callpool/kafka';
 import { applyChunk, Chunk, ChunkOutcome, SchemaSwappedError } from '../projection/apply-batch';
 import { Positions } from './positions';
 
@@ -150,7 +150,7 @@ export class ProjectionRunner {
     await admin.connect();
     try {
       for (const topic of new Set(offsets.map((o) => o.topic))) {
-        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
+        const ends = new Map((await fetchTopicOffsetsSettled(admin, topic)).map((o) => [o.partition, BigInt(o.high)]));
         for (const stored of offsets.filter((o) => o.topic === topic)) {
           const end = ends.get(stored.partition) ?? 0n;
           if (stored.offset > end)
