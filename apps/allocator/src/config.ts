@@ -112,6 +112,18 @@ export const allocatorEnv = z
     RATE_LIMIT_PER_ADDRESS: count(600),
     RATE_LIMIT_PER_VISITOR: count(120),
     RATE_LIMIT_WINDOW_SECONDS: seconds(60),
+    /**
+     * New sessions (a display or page view of a session the pool does not know)
+     * per client address within their own window: beyond it the display
+     * answers overflow and is not counted when the pool is sized, so a script
+     * opening fresh visitor ids cannot make the replenisher buy. A carrier's
+     * NAT puts many people behind one address: keep it well above one address's real traffic.
+     */
+    RATE_LIMIT_SESSIONS_PER_ADDRESS: count(60),
+    RATE_LIMIT_SESSIONS_WINDOW_SECONDS: seconds(600),
+    /** Distinct listings one session may hold numbers for, and live sessions per visitor; beyond: overflow. */
+    SESSION_MAX_LISTINGS: count(D.maxListingsPerSession),
+    VISITOR_MAX_SESSIONS: count(D.maxSessionsPerVisitor),
     /** Client addresses never limited (the local simulator and benchmarks: npm run up sets 127.0.0.1,::1). */
     RATE_LIMIT_ALLOW: addressList,
     /**
@@ -165,6 +177,8 @@ export function policyFromConfig(config: AllocatorConfig): PoolPolicy {
     provisionRatePerMinute: config.PROVISION_RATE_PER_MINUTE,
     releaseIdleMs: config.RELEASE_IDLE_SECONDS * 1000,
     releaseBeforeRenewalMs: config.RELEASE_BEFORE_RENEWAL_SECONDS * 1000,
+    maxListingsPerSession: config.SESSION_MAX_LISTINGS,
+    maxSessionsPerVisitor: config.VISITOR_MAX_SESSIONS,
   });
 }
 
