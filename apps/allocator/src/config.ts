@@ -100,6 +100,9 @@ export const allocatorEnv = z
     /** After a failed purchase the replenisher waits this long, doubling per failure up to the max (real time). */
     PROVISION_BACKOFF_MS: count(500),
     PROVISION_BACKOFF_MAX_MS: count(30_000),
+    /** A failed release at Twilio is retried after this long, doubling per failure up to the max (real time). */
+    RELEASE_RETRY_BASE_MS: count(1000),
+    RELEASE_RETRY_MAX_MS: count(600_000),
     /** How often the replenisher looks at the pool (it also wakes on every overflow answer). */
     REPLENISH_INTERVAL_MS: count(1000),
     /** With the wall clock, how often due expiries are committed. */
