@@ -1,6 +1,12 @@
 import { waitFor } from '@callpool/testing';
 import { ADMIN_TOKEN, AllocatorHarness, Client, DEALER_LINE } from './testing/harness';
 
+interface DisplayBody {
+  pool?: string;
+  number?: string;
+  attribution?: string;
+}
+
 const T0 = Date.parse('2030-03-04T10:00:00Z');
 const WINDOW_MS = 10 * 60_000;
 
@@ -41,7 +47,7 @@ describe('allocator under a bot run', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
       body: JSON.stringify(body),
-    }).then(async (response) => ({ status: response.status, body: await response.json() }));
+    }).then(async (response) => ({ status: response.status, body: (await response.json()) as DisplayBody }));
   const display = (address: string, visitorId: string, sessionId: string, listingId = 'L-1') =>
     from(address, '/v1/displays', { visitorId, sessionId, listingId });
   const settled = () =>

@@ -1,4 +1,4 @@
-import { PoolCommand } from './commands';
+import { DisplayNumber, PoolCommand, RecordPageView } from './commands';
 import { poolPolicy } from './policy';
 import { poolSizing, wakesReplenisher } from './sizing';
 import { at, display, ev, FORWARD_TO, given, specPolicy } from './spec/kit';
@@ -13,7 +13,10 @@ describe('abuse limits', () => {
     ...[1, 2, 3, 4, 5, 6].map((i) => ev.provisioned(i)),
   ];
   const shown = (events: { data: unknown }[]) => events[events.length - 1].data as Record<string, unknown>;
-  const fromAddressOverItsLimit = (command: PoolCommand): PoolCommand => ({ ...command, mayOpenSession: false });
+  const fromAddressOverItsLimit = (command: PoolCommand): PoolCommand => ({
+    ...(command as DisplayNumber | RecordPageView),
+    mayOpenSession: false,
+  });
 
   it('caps the distinct listings one session holds numbers for; listings it holds keep their numbers', () => {
     const scenario = given(pool(), policy);
