@@ -29,6 +29,7 @@ export class Replenisher {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
+  private readonly reconcileBackoff: Backoff;
   private readonly wantedAreaCodes: string[] = [];
   private readonly releasing = new Set<string>();
   /** Numbers a purchase is under way for: a second round's search still lists them as available. */
@@ -58,6 +59,7 @@ export class Replenisher {
     );
     this.releases = metrics.counter('callpool_allocator_releases_total', 'Numbers given back, by reason', ['reason']);
     this.backoff = new Backoff(config.PROVISION_BACKOFF_MS, config.PROVISION_BACKOFF_MAX_MS);
+    this.reconcileBackoff = new Backoff(config.PROVISION_BACKOFF_MS, config.PROVISION_BACKOFF_MAX_MS);
     this.releasesAtTwilio = new TwilioReleases(
       twilio,
       this.log,
@@ -108,9 +110,11 @@ export class Replenisher {
       do {
         this.again = false;
         if (this.stopped || !this.shard.isReady()) return;
-        if (this.reconcileDue && this.backoff.ready())
+        // Never beside a purchase (it would adopt the number that purchase is about to record); a failed
+        // reconcile has its own back-off, so purchases do not wait for Twilio's number list.
+        if (this.reconcileDue && this.inFlight === 0 && this.backoff.ready() && this.reconcileBackoff.ready())
           await this.reconcile().catch((error: Error) => {
-            this.log.warn(`reconcile failed: ${error.message}; again in ${this.backoff.failed()} ms`);
+            this.log.warn(`reconcile failed: ${error.message}; again in ${this.reconcileBackoff.failed()} ms`);
           });
         await this.releasesAtTwilio.retryDue();
         const now = this.clock.now().getTime();
@@ -242,6 +246,7 @@ export class Replenisher {
     if (!this.twilio.listOwned) return;
     const owned = ownNumbers(await this.twilio.listOwned(), this.webhooks.voiceUrl);
     this.reconcileDue = false;
+    this.reconcileBackoff.succeeded();
     for (const number of owned) {
       const known = this.shard.state.numbers.get(number.phoneNumber);
       if (known?.state === 'released') await this.releasesAtTwilio.release(number.sid);
