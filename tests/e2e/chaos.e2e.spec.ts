@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { CallDriver } from '@callpool/call-driver';
 import { waitFor } from '@callpool/testing';
 import { E2eStack, http } from './support/stack';
@@ -7,14 +9,24 @@ import { E2eStack, http } from './support/stack';
 /**
  * Chaos under load: while displays, page views and signed webhooks are
  * driven, the allocator and then call-ingest are killed with SIGKILL and
- * brought back with `npm run up`. Afterwards no number is held by two live
+ * brought back with `npm run up`, then the Kafka broker is stopped and
+ * started again. Afterwards no number is held by two live
  * holders, every call call-ingest accepted is in `calls` exactly once, and
  * every display answered 2xx is in the log (projected into `displays`).
  * Sessions outlive the test (SESSION_IDLE_SECONDS), so any number shown to a
- * second (session, listing) would be a double hand-out. The machine's shared
- * broker and Postgres are not restarted: other work depends on them.
+ * second (session, listing) would be a double hand-out. The stack runs on a
+ * broker of its own (KRaft, started by `npm run up` from this checkout's
+ * .data/kafka on port 18092, stopped by `npm run down`): the machine's shared
+ * broker and Postgres are never restarted, other work depends on them.
  */
-const stack = new E2eStack('e2e_chaos', 18000, { POOL_FLOOR: '40', SESSION_IDLE_SECONDS: '3600', DEMO_SITE: 'off' });
+const run = promisify(execFile);
+const root = join(__dirname, '../..');
+const stack = new E2eStack('e2e_chaos', 18000, {
+  KAFKA_BROKERS: '127.0.0.1:18092',
+  POOL_FLOOR: '40',
+  SESSION_IDLE_SECONDS: '3600',
+  DEMO_SITE: 'off',
+});
 const env = stack.env as Record<string, string>;
 const admin = env.CALLPOOL_ADMIN_TOKEN;
 const LISTINGS = ['C-1', 'C-2', 'C-3', 'C-4', 'C-5'];
@@ -42,20 +54,35 @@ function kill9(service: 'allocator' | 'call-ingest'): void {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Our own broker only: scripts/infra/kafka.sh acts on this checkout's pid file. */
+const broker = (command: 'stop' | 'start') =>
+  run('bash', ['scripts/infra/kafka.sh', command], { cwd: root, env: stack.env, timeout: 120000 });
+
+/** A browser gives up after a while; so does the driver, and counts it as a failure. */
+async function post(path: string, body: unknown): Promise<{ status: number; body: { number?: string } }> {
+  const response = await fetch(`${stack.url.allocator}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+  return { status: response.status, body: (await response.json()) as { number?: string } };
+}
+
 /** One visitor: a display, a page view, and every third one calls the number they saw. */
 async function visitor(driver: CallDriver): Promise<void> {
   const i = visitors++;
   const [visitorId, sessionId, listingId] = [`v-${i}`, `s-${i}`, LISTINGS[i % LISTINGS.length]];
   try {
-    const answer = await http('POST', `${stack.url.allocator}/v1/displays`, { visitorId, sessionId, listingId });
-    if (answer.status === 200) shown.push({ sessionId, listingId, number: answer.body.number });
+    const answer = await post('/v1/displays', { visitorId, sessionId, listingId });
+    if (answer.status === 200 && answer.body.number) shown.push({ sessionId, listingId, number: answer.body.number });
     else failures.displays++;
   } catch {
     failures.displays++;
   }
   try {
     const view = { visitorId, sessionId, url: `/cars/${listingId}`, action: 'view', listingId };
-    if ((await http('POST', `${stack.url.allocator}/v1/page-views`, view)).status === 202) pageViews++;
+    if ((await post('/v1/page-views', view)).status === 202) pageViews++;
     else failures.pageViews++;
   } catch {
     failures.pageViews++;
@@ -123,6 +150,15 @@ it('loses nothing and double-books nothing when the allocator and call-ingest ar
   await pause(2000);
   await stack.up();
   await progress('displays and calls after call-ingest restarted');
+
+  await broker('stop');
+  const callsWhileBrokerDown = acceptedCalls.length;
+  await waitFor(() => (acceptedCalls.length > callsWhileBrokerDown + 5 ? true : undefined), {
+    timeoutMs: 60000,
+    what: 'calls answered (from memory, spooled) while the broker is down',
+  });
+  await broker('start');
+  await progress('displays and calls after the broker restarted');
   driving = false;
   await load;
 
