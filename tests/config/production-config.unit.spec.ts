@@ -16,6 +16,13 @@ const safe = {
   DIRECTORY_MAIN_LINE: '+14155550123',
 };
 
+const DB_PASSWORD = 'Vq8-projector-db-password-3kz';
+const safeProjector = {
+  ...safe,
+  ANALYST_PASSWORD: 'a-real-analyst-password',
+  DATABASE_URL: `postgres://callpool:${DB_PASSWORD}@db.internal:5432/callpool?sslmode=require`,
+};
+
 function refusal(load: (env: NodeJS.ProcessEnv) => unknown, env: Record<string, string | undefined>): string {
   try {
     load(env as NodeJS.ProcessEnv);
@@ -29,9 +36,7 @@ describe('production refuses unsafe configuration', () => {
   it('accepts a safe production environment in every service', () => {
     expect(loadAllocatorConfig(safe).CALLPOOL_ENV).toBe('production');
     expect(loadCallIngestConfig(safe).CALLPOOL_ENV).toBe('production');
-    expect(loadProjectorConfig({ ...safe, ANALYST_PASSWORD: 'a-real-analyst-password' }).CALLPOOL_ENV).toBe(
-      'production',
-    );
+    expect(loadProjectorConfig(safeProjector).CALLPOOL_ENV).toBe('production');
   });
 
   it.each([
@@ -63,6 +68,23 @@ describe('production refuses unsafe configuration', () => {
   it('the projector refuses the development analyst password', () => {
     const message = refusal(loadProjectorConfig, { ...safe, ANALYST_PASSWORD: DEV_DEFAULTS.ANALYST_PASSWORD });
     expect(message).toMatch(/ANALYST_PASSWORD \(set, value hidden\): is a development value/);
+  });
+
+  it.each([
+    ['the development database URL (trust authentication)', undefined, /is the development database/],
+    ['a password-less DATABASE_URL', 'postgres://callpool@db.internal:5432/callpool', /has no password/],
+    ['a guessable database password', 'postgres://postgres:postgres@db.internal/callpool', /guessable password/],
+  ])('the projector refuses %s, never printing it', (_rule, url, reason) => {
+    const message = refusal(loadProjectorConfig, { ...safeProjector, DATABASE_URL: url });
+    expect(message).toMatch(/DATABASE_URL \((unset|set, value hidden)\): /);
+    expect(message).toMatch(reason);
+    expect(message).toMatch(/CALLPOOL_ENV=production/);
+    if (url) expect(message).not.toContain(url.slice('postgres://'.length));
+    expect(message).not.toContain(DB_PASSWORD);
+  });
+
+  it('development keeps the trust-auth database of npm start', () => {
+    expect(loadProjectorConfig({}).DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/callpool');
   });
 
   it('never prints a secret value, in production or development', () => {

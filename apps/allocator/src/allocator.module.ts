@@ -13,6 +13,7 @@ import { AllocatorConfig, policyFromConfig } from './config';
 import { AdminTokenGuard, ShardReadyGuard } from './http/guards';
 import { PoolApiController } from './http/pool-api.controller';
 import { RateLimitGuard } from './http/rate-limits';
+import { SessionAdmission } from './http/session-admission';
 import { BrowserOriginGuard } from './http/web-tier';
 import { PoolShard } from './pool/pool-shard';
 import { Replenisher } from './replenisher/replenisher';
@@ -72,6 +73,7 @@ export class AllocatorModule {
         ShardReadyGuard,
         AdminTokenGuard,
         RateLimitGuard,
+        SessionAdmission,
         BrowserOriginGuard,
         DisplayNumberHandler,
         RecordPageViewHandler,

@@ -100,6 +100,9 @@ export const allocatorEnv = z
     /** After a failed purchase the replenisher waits this long, doubling per failure up to the max (real time). */
     PROVISION_BACKOFF_MS: count(500),
     PROVISION_BACKOFF_MAX_MS: count(30_000),
+    /** A failed release at Twilio is retried after this long, doubling per failure up to the max (real time). */
+    RELEASE_RETRY_BASE_MS: count(1000),
+    RELEASE_RETRY_MAX_MS: count(600_000),
     /** How often the replenisher looks at the pool (it also wakes on every overflow answer). */
     REPLENISH_INTERVAL_MS: count(1000),
     /** With the wall clock, how often due expiries are committed. */
@@ -112,6 +115,18 @@ export const allocatorEnv = z
     RATE_LIMIT_PER_ADDRESS: count(600),
     RATE_LIMIT_PER_VISITOR: count(120),
     RATE_LIMIT_WINDOW_SECONDS: seconds(60),
+    /**
+     * New sessions (a display or page view of a session the pool does not know)
+     * per client address within their own window: beyond it the display
+     * answers overflow and is not counted when the pool is sized, so a script
+     * opening fresh visitor ids cannot make the replenisher buy. A carrier's
+     * NAT puts many people behind one address: keep it well above one address's real traffic.
+     */
+    RATE_LIMIT_SESSIONS_PER_ADDRESS: count(60),
+    RATE_LIMIT_SESSIONS_WINDOW_SECONDS: seconds(600),
+    /** Distinct listings one session may hold numbers for, and live sessions per visitor; beyond: overflow. */
+    SESSION_MAX_LISTINGS: count(D.maxListingsPerSession),
+    VISITOR_MAX_SESSIONS: count(D.maxSessionsPerVisitor),
     /** Client addresses never limited (the local simulator and benchmarks: npm run up sets 127.0.0.1,::1). */
     RATE_LIMIT_ALLOW: addressList,
     /**
@@ -165,6 +180,8 @@ export function policyFromConfig(config: AllocatorConfig): PoolPolicy {
     provisionRatePerMinute: config.PROVISION_RATE_PER_MINUTE,
     releaseIdleMs: config.RELEASE_IDLE_SECONDS * 1000,
     releaseBeforeRenewalMs: config.RELEASE_BEFORE_RENEWAL_SECONDS * 1000,
+    maxListingsPerSession: config.SESSION_MAX_LISTINGS,
+    maxSessionsPerVisitor: config.VISITOR_MAX_SESSIONS,
   });
 }
 

@@ -56,7 +56,7 @@ export const projectorEnv = z
     LISTINGS_PER_SESSION: z.coerce.number().positive().default(DEFAULT_POLICY.listingsPerSession),
     POOL_MAX: z.coerce.number().int().positive().default(DEFAULT_POLICY.poolMax),
   })
-  .superRefine(safeSettings({ passwords: ['ANALYST_PASSWORD'] }));
+  .superRefine(safeSettings({ passwords: ['ANALYST_PASSWORD'], databaseUrl: 'DATABASE_URL' }));
 
 export type ProjectorConfig = z.infer<typeof projectorEnv>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deploymentEnv } from './production';
+import { deploymentEnv, DEV_DATABASE_URL } from './production';
 
 /**
  * One validated schema per app (STYLE.md #8). A bad value stops the service at
@@ -57,7 +57,7 @@ export const commonEnv = {
 export const databaseEnv = {
   DATABASE_URL: z
     .string()
-    .default('postgres://postgres@127.0.0.1:5432/callpool')
+    .default(DEV_DATABASE_URL)
     .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// URL'),
 };
 

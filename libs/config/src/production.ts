@@ -28,6 +28,8 @@ export interface ProductionRules {
   required?: string[];
   /** Must be set, and not to its development default. */
   notDevelopment?: string[];
+  /** A Postgres URL: must log in with a password (see `databaseUrlProblem`). */
+  databaseUrl?: string;
 }
 
 type Env = Record<string, unknown> & { CALLPOOL_ENV: 'development' | 'production'; CALLPOOL_CLOCK: string };
@@ -61,9 +63,34 @@ export function safeSettings(rules: ProductionRules) {
     for (const name of rules.required ?? []) if (!env[name]) refuse(name, 'required');
     for (const name of rules.notDevelopment ?? [])
       if (!env[name] || isDevelopmentValue(String(env[name]))) refuse(name, 'must be set to the real value');
+    const database = rules.databaseUrl ? databaseUrlProblem(String(env[rules.databaseUrl] ?? '')) : null;
+    if (rules.databaseUrl && database) refuse(rules.databaseUrl, database);
     if (rules.publicUrl && isLoopbackUrl(String(env[rules.publicUrl] ?? '')))
       refuse(rules.publicUrl, 'must be a URL Twilio can reach, not a loopback address');
   };
+}
+
+export const DEV_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/callpool';
+
+/**
+ * What is unsafe about a production DATABASE_URL, or null. A URL without a
+ * password only connects where Postgres trusts the connection (trust or peer
+ * authentication, as in development): anyone who reaches that port is the
+ * database's owner. The message never contains the URL (it carries the password).
+ */
+export function databaseUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL';
+  }
+  if (value === DEV_DATABASE_URL) return 'is the development database (trust authentication)';
+  const password = decodeURIComponent(url.password);
+  if (password === '') return 'has no password: a password-less login means trust or peer authentication';
+  if (isDevelopmentValue(password) || password === url.username || password === 'postgres')
+    return 'has a development or guessable password';
+  return null;
 }
 
 /** Values known from development: ours, the Twilio stand-in's, and the placeholders docs show. */

@@ -72,8 +72,22 @@ export const NumberDisplayed = z.object({
    * `pool_empty`: no free number right now (a purchase is on its way unless at
    * POOL_MAX); `pool_max`: the spend cap is reached; `listing_number_pending`: a
    * standard-tier listing still waiting for its listing-level number.
+   * Abuse limits (v3 additions; the display neither takes a number nor counts
+   * towards sizing): `listings_per_session`: the session already holds
+   * SESSION_MAX_LISTINGS listings; `sessions_per_visitor`: the visitor already
+   * has VISITOR_MAX_SESSIONS live sessions; `sessions_per_address`: the client
+   * address opened RATE_LIMIT_SESSIONS_PER_ADDRESS sessions within the window.
    */
-  overflowReason: z.enum(['pool_empty', 'pool_max', 'listing_number_pending']).optional(),
+  overflowReason: z
+    .enum([
+      'pool_empty',
+      'pool_max',
+      'listing_number_pending',
+      'listings_per_session',
+      'sessions_per_visitor',
+      'sessions_per_address',
+    ])
+    .optional(),
   /**
    * On a `session` answer that starts a holding of a number held before: how
    * long it had rested since that holding ended (seconds). The cool-down the

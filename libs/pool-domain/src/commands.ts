@@ -8,6 +8,12 @@ export interface DisplayNumber {
   sessionId: string;
   listingId: string;
   context?: VisitorContext;
+  /**
+   * False when the client address has opened its share of new sessions (the
+   * service's per-address limit): a display that would open a session then
+   * answers overflow. Unset: allowed (the simulator, tests).
+   */
+  mayOpenSession?: boolean;
 }
 
 export interface RecordPageView {
@@ -17,6 +23,8 @@ export interface RecordPageView {
   url: string;
   action: string;
   listingId?: string;
+  /** As on DisplayNumber. */
+  mayOpenSession?: boolean;
 }
 
 export interface RegisterListing {

@@ -1,5 +1,6 @@
 import type { EventData } from '@callpool/contracts';
 import { DisplayNumber, RecordPageView } from './commands';
+import { displayLimit, sessionRefusal } from './abuse-limits';
 import { listingNotFound, listingSold } from './errors';
 import { iso, PoolEvent, poolEvent } from './events';
 import { pickFreeNumber } from './pick-free';
@@ -13,19 +14,21 @@ type Displayed = EventData<'NumberDisplayed'>;
  * on it; the listing-level number of a standard listing; the number this
  * session already shows for it; a free number by the reuse policy; else
  * overflow (listing-level number or the dealer's own line), never an error.
+ * Overflow too, before any number is taken, beyond an abuse limit (abuse-limits.ts).
  */
 export function decideDisplay(cmd: DisplayNumber, state: PoolState, now: number, policy: PoolPolicy): PoolEvent[] {
   const listing = state.listings.get(cmd.listingId);
   if (!listing) throw listingNotFound(cmd.listingId);
   if (listing.sold) throw listingSold(cmd.listingId);
   const session = state.sessions.get(cmd.sessionId);
+  const limit = displayLimit(cmd, session, state, policy);
   const base = {
     visitorId: cmd.visitorId,
     sessionId: cmd.sessionId,
     listingId: cmd.listingId,
     dealerId: listing.dealerId,
     expiresAt: iso(now + policy.sessionIdleMs),
-    sessionStarted: session === undefined,
+    sessionStarted: session === undefined && limit === null,
     ...(cmd.context && Object.keys(cmd.context).length > 0 ? { context: cmd.context } : {}),
   };
   const answer = (fields: Pick<Displayed, 'number' | 'pool' | 'attribution'> & Partial<Displayed>) =>
@@ -42,6 +45,7 @@ export function decideDisplay(cmd: DisplayNumber, state: PoolState, now: number,
       }),
     ];
   }
+  if (limit) return [overflow(listing, answer, limit)];
   if (listing.tier === 'standard') return displayListingNumber(listing, state, now, answer);
 
   const held = session?.holdings.get(cmd.listingId);
@@ -101,8 +105,22 @@ function overflow(
     : answer({ number: listing.forwardTo, pool: 'overflow', attribution: 'none', overflowReason });
 }
 
-/** A page view keeps the session alive; it is written to callpool.web-events. */
-export function decidePageView(cmd: RecordPageView, now: number): PoolEvent[] {
+/**
+ * A page view keeps the session alive; it is written to callpool.web-events.
+ * One that may not open its session (an abuse limit) is recorded all the same, marked.
+ */
+export function decidePageView(cmd: RecordPageView, state: PoolState, now: number, policy: PoolPolicy): PoolEvent[] {
   const { visitorId, sessionId, url, action, listingId } = cmd;
-  return [poolEvent('PageViewed', { visitorId, sessionId, url, action, ...(listingId ? { listingId } : {}) }, now)];
+  const sessionRefused = sessionRefusal(cmd, state, policy);
+  return [
+    poolEvent(
+      'PageViewed',
+      {
+        ...{ visitorId, sessionId, url, action },
+        ...(listingId ? { listingId } : {}),
+        ...(sessionRefused ? { sessionRefused } : {}),
+      },
+      now,
+    ),
+  ];
 }

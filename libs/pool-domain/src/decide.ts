@@ -19,7 +19,7 @@ export function decide(command: PoolCommand, state: PoolState, now: number, poli
     case 'DisplayNumber':
       return decideDisplay(command, state, now, policy);
     case 'RecordPageView':
-      return decidePageView(command, now);
+      return decidePageView(command, state, now, policy);
     case 'RegisterListing':
       return decideRegisterListing(command, state, now);
     case 'SellListing':

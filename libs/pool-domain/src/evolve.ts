@@ -1,3 +1,4 @@
+import { isAbuseLimit } from './abuse-limits';
 import { PoolEvent, PoolEventOf } from './events';
 import { NumberChange, numberChanges } from './lifecycle';
 import { detachNumber, holdNumber, makeAvailable, setNumberState, startCooling } from './number-moves';
@@ -31,6 +32,7 @@ export function evolve(state: PoolState, event: PoolEvent): PoolState {
       state.provisioning.consecutiveFailures++;
       return state;
     case 'PageViewed': {
+      if (event.data.sessionRefused && !state.sessions.has(event.data.sessionId)) return state;
       const session = touchSession(state, event.data.sessionId, event.data.visitorId, at);
       if (event.data.listingId) session.viewed.add(event.data.listingId);
       return state;
@@ -72,10 +74,13 @@ function sold(state: PoolState, { data }: PoolEventOf<'ListingSold'>): PoolState
 
 function displayed(state: PoolState, event: PoolEventOf<'NumberDisplayed'>, at: number): PoolState {
   const { data } = event;
+  const limited = isAbuseLimit(data.overflowReason);
+  // Refused sessions stay unopened; a session past its listings limit does not grow its demand.
+  if (limited && data.overflowReason !== 'listings_per_session') return state;
   const session = touchSession(state, data.sessionId, data.visitorId, at);
   mergeContext(session, data.context);
   session.viewed.add(data.listingId);
-  if (data.pool === 'session' || data.pool === 'overflow') session.wanted.add(data.listingId);
+  if (data.pool === 'session' || (data.pool === 'overflow' && !limited)) session.wanted.add(data.listingId);
   return applyNumberChanges(state, event, at);
 }
 

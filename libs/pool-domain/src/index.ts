@@ -8,3 +8,4 @@ export * from './evolve';
 export * from './sizing';
 export { addMonths, nextRenewal } from './decide-provisioning';
 export * from './lifecycle';
+export * from './abuse-limits';

@@ -57,6 +57,13 @@ export interface PoolPolicy {
   releaseBeforeRenewalMs: number;
   /** Events per expiry pass; the service loops until nothing is due. */
   expiryBatchLimit: number;
+  /**
+   * Abuse limits: distinct listings one session may hold numbers for, and
+   * live sessions one visitor may have. Beyond them a display answers
+   * overflow, takes no number and is not counted when the pool is sized.
+   */
+  maxListingsPerSession: number;
+  maxSessionsPerVisitor: number;
 }
 
 const MINUTE = 60_000;
@@ -87,6 +94,9 @@ export const DEFAULT_POLICY: PoolPolicy = {
   releaseIdleMs: DAY,
   releaseBeforeRenewalMs: 2 * DAY,
   expiryBatchLimit: 2000,
+  // Far above a shopper (the simulator's sessions view 5 listings on average) and a handful of tabs or devices.
+  maxListingsPerSession: 30,
+  maxSessionsPerVisitor: 5,
 };
 
 export function poolPolicy(overrides: Partial<PoolPolicy> = {}): PoolPolicy {

@@ -14,6 +14,7 @@ export function touchSession(state: PoolState, sessionId: string, visitorId: str
   if (!session) {
     session = newSession(sessionId, visitorId, at);
     state.sessions.set(sessionId, session);
+    state.sessionsPerVisitor.set(visitorId, (state.sessionsPerVisitor.get(visitorId) ?? 0) + 1);
   }
   if (at > session.lastSeenAt || !session.expiry.owner) {
     session.lastSeenAt = Math.max(session.lastSeenAt, at);
@@ -57,6 +58,9 @@ export function endSession(state: PoolState, sessionId: string, lastSeenAt: numb
   }
   state.sessionExpiries.remove(session);
   state.sessions.delete(sessionId);
+  const live = (state.sessionsPerVisitor.get(session.visitorId) ?? 1) - 1;
+  if (live > 0) state.sessionsPerVisitor.set(session.visitorId, live);
+  else state.sessionsPerVisitor.delete(session.visitorId);
 }
 
 function countInWindow(state: PoolState, session: Session, at: number): void {

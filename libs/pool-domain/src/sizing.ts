@@ -1,3 +1,4 @@
+import { isAbuseLimit } from './abuse-limits';
 import { nextRenewal } from './decide-provisioning';
 import { PoolPolicy, SIZING_WINDOW_MS } from './policy';
 import { ownedCount, PoolState } from './state';
@@ -93,15 +94,17 @@ export function planReplenishment(
 /**
  * Whether a display should wake the replenisher now rather than at its next
  * round: it answered overflow, it cut a number's cool-down short, or it took
- * the free numbers below the low watermark.
+ * the free numbers below the low watermark. An overflow for an abuse limit is
+ * no demand (abuse-limits.ts).
  */
 export function wakesReplenisher(
-  shown: { pool: string; assignmentStarted: boolean; reclaimed?: boolean },
+  shown: { pool: string; assignmentStarted: boolean; reclaimed?: boolean; overflowReason?: string },
   state: PoolState,
   now: number,
   policy: PoolPolicy,
 ): boolean {
-  if (shown.pool === 'overflow' || shown.reclaimed) return true;
+  if (shown.pool === 'overflow') return !isAbuseLimit(shown.overflowReason);
+  if (shown.reclaimed) return true;
   if (!shown.assignmentStarted) return false;
   return state.counts.available < lowWatermark(poolTarget(state, now, policy), policy);
 }

@@ -95,6 +95,8 @@ export interface PoolState {
   readonly policy: PoolPolicy;
   numbers: Map<string, TrackingNumber>;
   sessions: Map<string, Session>;
+  /** visitorId → their live sessions (the per-visitor session limit). */
+  sessionsPerVisitor: Map<string, number>;
   listings: Map<string, Listing>;
   /** visitor + listing → locked number. */
   locks: Map<string, string>;
@@ -133,6 +135,7 @@ export function createPoolState(policy: PoolPolicy): PoolState {
     policy,
     numbers: new Map(),
     sessions: new Map(),
+    sessionsPerVisitor: new Map(),
     listings: new Map(),
     locks: new Map(),
     recentHolders: new Map(),

@@ -23,7 +23,16 @@ export interface ListingView {
 }
 
 export class DisplayNumberCommand extends Command<DisplayAnswer> {
-  constructor(readonly input: { visitorId: string; sessionId: string; listingId: string; context?: VisitorContext }) {
+  constructor(
+    readonly input: {
+      visitorId: string;
+      sessionId: string;
+      listingId: string;
+      context?: VisitorContext;
+      /** False past the client address's new-session limit (http/session-admission.ts). */
+      mayOpenSession?: boolean;
+    },
+  ) {
     super();
   }
 }
@@ -38,6 +47,7 @@ export class RecordPageViewCommand extends Command<void> {
       listingId?: string;
       /** The browser's own id of this page view: a retry with the same id is recorded once. */
       pageViewId?: string;
+      mayOpenSession?: boolean;
     },
   ) {
     super();

@@ -4,7 +4,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@callpool/clock';
 import { Metrics } from '@callpool/service-kit';
 import type { Counter } from 'prom-client';
-import { PoolEventOf, wakesReplenisher } from '@callpool/pool-domain';
+import { isAbuseLimit, PoolEventOf, wakesReplenisher } from '@callpool/pool-domain';
 import { PoolShard } from '../pool/pool-shard';
 import { Replenisher } from '../replenisher/replenisher';
 import { DisplayAnswer, DisplayNumberCommand, RecordPageViewCommand } from './commands';
@@ -13,6 +13,7 @@ import { DisplayAnswer, DisplayNumberCommand, RecordPageViewCommand } from './co
 @CommandHandler(DisplayNumberCommand)
 export class DisplayNumberHandler implements ICommandHandler<DisplayNumberCommand> {
   private readonly displays: Counter<string>;
+  private readonly limited: Counter<string>;
 
   constructor(
     private readonly shard: PoolShard,
@@ -21,6 +22,11 @@ export class DisplayNumberHandler implements ICommandHandler<DisplayNumberComman
     metrics: Metrics,
   ) {
     this.displays = metrics.counter('callpool_allocator_displays_total', 'Display answers, by pool', ['pool']);
+    this.limited = metrics.counter(
+      'callpool_allocator_displays_limited_total',
+      'Overflow answers for an abuse limit (no number taken, not counted for sizing), by limit',
+      ['limit'],
+    );
   }
 
   async execute({ input }: DisplayNumberCommand): Promise<DisplayAnswer> {
@@ -31,8 +37,9 @@ export class DisplayNumberHandler implements ICommandHandler<DisplayNumberComman
     if (wakesReplenisher(shown.data, this.shard.state, now, this.shard.policy))
       this.replenisher.wake(shown.data.pool === 'overflow' ? input.listingId : undefined);
     await committed;
-    const { number, pool, attribution, expiresAt } = shown.data;
+    const { number, pool, attribution, expiresAt, overflowReason } = shown.data;
     this.displays.inc({ pool });
+    if (isAbuseLimit(overflowReason)) this.limited.inc({ limit: overflowReason });
     return { number, pool, attribution, expiresAt };
   }
 }

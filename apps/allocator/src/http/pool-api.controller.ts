@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@callpool/clock';
 import { parseInput } from '@callpool/service-kit';
@@ -16,6 +17,7 @@ import { PoolShard } from '../pool/pool-shard';
 import { Replenisher } from '../replenisher/replenisher';
 import { AdminTokenGuard, asApiError, ShardReadyGuard } from './guards';
 import { RateLimitGuard } from './rate-limits';
+import { SessionAdmission } from './session-admission';
 import {
   DealerIdParam,
   DealerWebhookRequest,
@@ -34,21 +36,26 @@ export class PoolApiController {
     private readonly commands: CommandBus,
     private readonly shard: PoolShard,
     private readonly replenisher: Replenisher,
+    private readonly admission: SessionAdmission,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post('displays')
   @HttpCode(200)
   @UseGuards(RateLimitGuard)
-  display(@Body() body: unknown): Promise<DisplayAnswer> {
-    return this.commands.execute(new DisplayNumberCommand(parseInput(DisplayRequest, body))).catch(asApiError);
+  async display(@Body() body: unknown, @Req() request: FastifyRequest): Promise<DisplayAnswer> {
+    const input = parseInput(DisplayRequest, body);
+    const mayOpenSession = await this.admission.mayOpenSession(request, input.sessionId);
+    return this.commands.execute(new DisplayNumberCommand({ ...input, mayOpenSession })).catch(asApiError);
   }
 
   @Post('page-views')
   @HttpCode(202)
   @UseGuards(RateLimitGuard)
-  async pageView(@Body() body: unknown): Promise<{ accepted: true }> {
-    await this.commands.execute(new RecordPageViewCommand(parseInput(PageViewRequest, body))).catch(asApiError);
+  async pageView(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ accepted: true }> {
+    const input = parseInput(PageViewRequest, body);
+    const mayOpenSession = await this.admission.mayOpenSession(request, input.sessionId);
+    await this.commands.execute(new RecordPageViewCommand({ ...input, mayOpenSession })).catch(asApiError);
     return { accepted: true };
   }
 

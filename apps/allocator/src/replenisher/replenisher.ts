@@ -11,7 +11,7 @@ import { PoolShard } from '../pool/pool-shard';
 import { ALLOCATOR_CONFIG, TWILIO_NUMBERS } from '../tokens';
 import { Backoff } from './backoff';
 import { ownNumbers } from './own-numbers';
-import { releaseAtTwilio } from './release';
+import { TwilioReleases } from './release';
 
 /**
  * Keeps Pool 1 at the domain's target by buying from Twilio, and gives back
@@ -29,12 +29,15 @@ export class Replenisher {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
+  private readonly reconcileBackoff: Backoff;
   private readonly wantedAreaCodes: string[] = [];
   private readonly releasing = new Set<string>();
   /** Numbers a purchase is under way for: a second round's search still lists them as available. */
   private readonly purchasing = new Set<string>();
   private searches: Promise<unknown> = Promise.resolve();
-  private reconcileAfterTimeout = false;
+  /** At start (a purchase may have completed just before a crash) and after a timed-out purchase. */
+  private reconcileDue = true;
+  private readonly releasesAtTwilio: TwilioReleases;
   private stopped = false;
   private capLoggedWindow = -1;
   private readonly webhooks: NumberWebhooks;
@@ -56,6 +59,19 @@ export class Replenisher {
     );
     this.releases = metrics.counter('callpool_allocator_releases_total', 'Numbers given back, by reason', ['reason']);
     this.backoff = new Backoff(config.PROVISION_BACKOFF_MS, config.PROVISION_BACKOFF_MAX_MS);
+    this.reconcileBackoff = new Backoff(config.PROVISION_BACKOFF_MS, config.PROVISION_BACKOFF_MAX_MS);
+    this.releasesAtTwilio = new TwilioReleases(
+      twilio,
+      this.log,
+      config.RELEASE_RETRY_BASE_MS,
+      config.RELEASE_RETRY_MAX_MS,
+    );
+    metrics.gauge(
+      'callpool_allocator_releases_pending',
+      'Numbers released in the log whose release at Twilio failed and waits for a retry',
+      [],
+      (gauge) => gauge.set(this.releasesAtTwilio.pending),
+    );
     this.webhooks = {
       voiceUrl: `${config.PUBLIC_BASE_URL}/twilio/voice`,
       statusCallback: `${config.PUBLIC_BASE_URL}/twilio/status`,
@@ -94,7 +110,13 @@ export class Replenisher {
       do {
         this.again = false;
         if (this.stopped || !this.shard.isReady()) return;
-        if (this.reconcileAfterTimeout && this.backoff.ready()) await this.reconcile();
+        // Never beside a purchase (it would adopt the number that purchase is about to record); a failed
+        // reconcile has its own back-off, so purchases do not wait for Twilio's number list.
+        if (this.reconcileDue && this.inFlight === 0 && this.backoff.ready() && this.reconcileBackoff.ready())
+          await this.reconcile().catch((error: Error) => {
+            this.log.warn(`reconcile failed: ${error.message}; again in ${this.reconcileBackoff.failed()} ms`);
+          });
+        await this.releasesAtTwilio.retryDue();
         const now = this.clock.now().getTime();
         const plan = planReplenishment(this.shard.state, now, this.shard.policy, this.inFlight);
         this.sayWhenCapBinds(plan.wanted, now);
@@ -184,7 +206,7 @@ export class Replenisher {
   private async failed(error: unknown, areaCode: string | undefined): Promise<void> {
     const kind = error instanceof TwilioRequestError ? error.kind : 'unavailable';
     this.purchases.inc({ outcome: kind });
-    if (kind === 'timeout') this.reconcileAfterTimeout = true;
+    if (kind === 'timeout') this.reconcileDue = true;
     const delay = this.backoff.failed();
     this.log.warn(`purchase failed (${kind}): ${(error as Error).message}; retrying in ${delay} ms`);
     await this.record({
@@ -205,7 +227,7 @@ export class Replenisher {
       // The number leaves the pool (committed) before Twilio hears of it: nobody can be shown it meanwhile.
       if (sid && (await this.record({ type: 'ReleaseNumber', number, reason }))) {
         this.releases.inc({ reason });
-        await releaseAtTwilio(this.twilio, sid, this.log);
+        await this.releasesAtTwilio.release(sid);
       }
     } finally {
       this.releasing.delete(number);
@@ -213,17 +235,23 @@ export class Replenisher {
   }
 
   /**
-   * A timed-out purchase may still have bought the number: adopt numbers the
-   * account owns that this shard has never seen (one shard per account) and
-   * that point at our call-ingest, never the directory's other numbers.
+   * The account against the log, once at start and after a timed-out
+   * purchase, over the numbers that point at our call-ingest (never the
+   * directory's other numbers; one shard per account): one the log has never
+   * seen was bought by a purchase that timed out or whose process died before
+   * recording it, and is adopted; one the log says is released and the
+   * account still owns lost its DELETE to a crash or an outage, and is released again.
    */
   private async reconcile(): Promise<void> {
     if (!this.twilio.listOwned) return;
-    this.reconcileAfterTimeout = false;
     const owned = ownNumbers(await this.twilio.listOwned(), this.webhooks.voiceUrl);
+    this.reconcileDue = false;
+    this.reconcileBackoff.succeeded();
     for (const number of owned) {
-      if (this.shard.state.numbers.has(number.phoneNumber)) continue;
-      this.log.log(`adopting ${number.phoneNumber}, bought by a purchase that timed out`);
+      const known = this.shard.state.numbers.get(number.phoneNumber);
+      if (known?.state === 'released') await this.releasesAtTwilio.release(number.sid);
+      if (known) continue;
+      this.log.log(`adopting ${number.phoneNumber}, bought by a purchase that was never recorded`);
       await this.record({
         type: 'ProvisioningSucceeded',
         number: number.phoneNumber,

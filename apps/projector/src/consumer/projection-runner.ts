@@ -73,6 +73,10 @@ export class ProjectionRunner {
       commitToGroup: false,
       partitionsConsumedConcurrently: this.options.concurrency,
       handle: (batch, payload) => this.handle(epoch, batch, payload),
+      // kafkajs gave up (a restarted broker still loading its coordinators): start over from the stored offsets.
+      onGivenUp: (error) => {
+        if (epoch === this.epoch) this.fail(error);
+      },
     });
     consumer.consumer.on(consumer.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (epoch === this.epoch && payload.batchSize === 0) this.positions.passedMarkers(payload);
