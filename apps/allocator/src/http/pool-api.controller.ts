@@ -12,6 +12,7 @@ import {
   RegisterListingCommand,
   SellListingCommand,
 } from '../commands/commands';
+import { DisplayNumberHandler, RecordPageViewHandler } from '../commands/display.handlers';
 import { PoolShard } from '../pool/pool-shard';
 import { Replenisher } from '../replenisher/replenisher';
 import { AdminTokenGuard, asApiError, ShardReadyGuard } from './guards';
@@ -32,6 +33,8 @@ import { BrowserOriginGuard } from './web-tier';
 export class PoolApiController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly displays: DisplayNumberHandler,
+    private readonly pageViews: RecordPageViewHandler,
     private readonly shard: PoolShard,
     private readonly replenisher: Replenisher,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -41,14 +44,14 @@ export class PoolApiController {
   @HttpCode(200)
   @UseGuards(RateLimitGuard)
   display(@Body() body: unknown): Promise<DisplayAnswer> {
-    return this.commands.execute(new DisplayNumberCommand(parseInput(DisplayRequest, body))).catch(asApiError);
+    return this.displays.execute(new DisplayNumberCommand(parseInput(DisplayRequest, body))).catch(asApiError);
   }
 
   @Post('page-views')
   @HttpCode(202)
   @UseGuards(RateLimitGuard)
   async pageView(@Body() body: unknown): Promise<{ accepted: true }> {
-    await this.commands.execute(new RecordPageViewCommand(parseInput(PageViewRequest, body))).catch(asApiError);
+    await this.pageViews.execute(new RecordPageViewCommand(parseInput(PageViewRequest, body))).catch(asApiError);
     return { accepted: true };
   }
 

@@ -191,7 +191,7 @@ async function withCallpool(
   listings: string[],
   work: (side: Side) => Promise<void>,
 ): Promise<number> {
-  const standIn = await startTwilioStandIn({ port: 0, numbersPerAreaCode: Math.max(10_000, poolSize * 2) });
+  const standIn = await startTwilioStandIn({ port: await freePort(), numbersPerAreaCode: Math.max(10_000, poolSize * 2) });
   let hosted: HostedProcess | undefined;
   try {
     hosted = await startHosted('allocator', {
