@@ -17,10 +17,16 @@ describe('allocator group commit under a stalled broker', () => {
   const world = new AllocatorHarness('alloc_backpressure', { CALLPOOL_CLOCK: 'manual', POOL_FLOOR: 8, POOL_MAX: 8 });
 
   beforeAll(() => world.setUp());
-  afterAll(() => world.tearDown());
+  const links: BrokerLink[] = [];
+  const newLink = () => links[links.push(new BrokerLink()) - 1];
+  // A failed expectation must not leave a link stalled: the allocator could not close.
+  afterAll(async () => {
+    for (const link of links) link.resume();
+    await world.tearDown();
+  });
 
   it('answers 503 commit_timeout when the transaction does not commit in time; the retry gets the same number', async () => {
-    const link = new BrokerLink();
+    const link = newLink();
     const client = await world.start({ COMMIT_TIMEOUT_MS: 1000 }, { kafka: link.kafka('allocator-timeout') });
     await client.listing('L-1');
     await client.waitForAvailable(8);
@@ -28,7 +34,7 @@ describe('allocator group commit under a stalled broker', () => {
     link.stall();
     const late = await client.display('v-1', 's-1', 'L-1');
     expect(late.status).toBe(503);
-    expect(late.body.code).toBe('commit_timeout');
+    expect(late.body.error.code).toBe('commit_timeout');
     expect(late.headers.get('retry-after')).toBe('1');
 
     link.resume();
@@ -47,13 +53,14 @@ describe('allocator group commit under a stalled broker', () => {
   }, 90_000);
 
   it('refuses new displays with 503 overloaded once COMMIT_QUEUE_MAX events wait, deciding nothing for them', async () => {
-    const link = new BrokerLink();
+    const link = newLink();
     const client = await world.start(
       { COMMIT_QUEUE_MAX: 3, COMMIT_TIMEOUT_MS: 60_000 },
       { kafka: link.kafka('allocator-queue') },
     );
     await client.listing('L-2');
-    await client.waitForAvailable(8);
+    // The first case's visitor still holds one of the eight.
+    await client.waitForAvailable(7);
 
     link.stall();
     // The first goes into a transaction the broker never answers; the next ones wait behind it.
@@ -64,7 +71,7 @@ describe('allocator group commit under a stalled broker', () => {
     });
     const refused = await client.display('v-over', 's-over', 'L-2');
     expect(refused.status).toBe(503);
-    expect(refused.body.code).toBe('overloaded');
+    expect(refused.body.error.code).toBe('overloaded');
     expect(refused.headers.get('retry-after')).toBe('1');
 
     link.resume();
