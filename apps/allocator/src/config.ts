@@ -113,7 +113,7 @@ export const allocatorEnv = z
     /** Decided events waiting for a transaction past which writes answer 503 `overloaded` (nothing decided). */
     COMMIT_QUEUE_MAX: count(10_000),
     /** A display or page view whose transaction has not committed after this long answers 503 `commit_timeout`. */
-    COMMIT_TIMEOUT_MS: count(2000),
+    COMMIT_TIMEOUT_MS: count(5000),
     /**
      * Rate limits of POST /v1/displays and POST /v1/page-views (each route
      * counted apart): requests per client address and per visitor id within

@@ -130,7 +130,10 @@ export class TransactionalEventWriter {
    * the next batch into the log while the previous one's EndTxn is on its way.
    * A failure here aborts the transaction itself.
    */
-  async begin(batches: Array<OutgoingEvents | OutgoingMessages>, offsets?: TransactionOffsets): Promise<OpenTransaction> {
+  async begin(
+    batches: Array<OutgoingEvents | OutgoingMessages>,
+    offsets?: TransactionOffsets,
+  ): Promise<OpenTransaction> {
     const nonEmpty = batches.filter((b) => sizeOf(b) > 0);
     if (nonEmpty.length === 0 && !offsets) return NOTHING_OPEN;
     const transaction: Transaction = await this.producer.transaction();
