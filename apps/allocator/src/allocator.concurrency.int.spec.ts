@@ -15,6 +15,8 @@ describe('allocator under concurrent displays', () => {
     PROVISION_STEP: 100,
     PROVISION_RATE_PER_MINUTE: 100000,
     CALLPOOL_CLOCK: 'manual',
+    // This suite is about uniqueness under a burst, not time-outs: on a loaded machine 500 at once take seconds.
+    COMMIT_TIMEOUT_MS: 120_000,
   });
   let client: Client;
 

@@ -35,7 +35,7 @@ const RECOVERY_MAX_MS = 10_000;
 @Injectable()
 export class AllocatorLifecycle implements OnApplicationShutdown {
   private readonly log = new Logger('allocator');
-  private writer: TransactionalEventWriter | null = null;
+  private writers: TransactionalEventWriter[] = [];
   private replay: LogReplay | null = null;
   private calls: CallsFeed | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
@@ -82,6 +82,12 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
       [],
       (gauge) => gauge.set(poolSizing(shard.state, clock.now().getTime(), shard.policy).wanted),
     );
+    this.metrics.gauge(
+      'callpool_allocator_commit_waiting_events',
+      'Decided events waiting for a group-commit transaction (COMMIT_QUEUE_MAX bounds it)',
+      [],
+      (gauge) => gauge.set(shard.waitingEvents()),
+    );
     this.metrics.gauge('callpool_allocator_purchases_in_flight', 'Twilio purchases under way', [], (gauge) => {
       gauge.set(replenisher.provisioning);
     });
@@ -96,13 +102,14 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
     const prefix = this.config.CALLPOOL_TOPIC_PREFIX;
     const shard = this.config.ALLOCATOR_SHARD;
     await ensureTopics(this.kafka, prefix, shard + 1, this.config.KAFKA_REPLICATION_FACTOR);
-    this.writer = this.unlessStopping(
-      new TransactionalEventWriter(this.kafka, `${prefix}callpool-allocator-shard-${shard}`, {
-        retry: TRANSACTION_RETRY,
-      }),
-    );
-    await this.writer.connect();
-    await this.writer.claim();
+    // Every lane's id is claimed before the log is read: an older allocator of the shard is fenced on all of them.
+    for (let lane = 0; lane < this.config.COMMIT_LANES; lane++) {
+      const id = `${prefix}callpool-allocator-shard-${shard}${lane === 0 ? '' : `-lane-${lane}`}`;
+      const writer = this.unlessStopping(new TransactionalEventWriter(this.kafka, id, { retry: TRANSACTION_RETRY }));
+      this.writers.push(writer);
+      await writer.connect();
+      await writer.claim();
+    }
     const topics = {
       prefix,
       shard,
@@ -130,7 +137,9 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
       sizes.observe(events);
     };
     this.unlessStopping(this.shard).goLive(
-      new GroupCommitWriter(this.writer, topics, (error) => this.stopWriting(error), observe),
+      new GroupCommitWriter(this.writers, topics, (error) => this.stopWriting(error), observe, {
+        maxWaitingEvents: this.config.COMMIT_QUEUE_MAX,
+      }),
     );
     await this.commands.execute(new ExpireDueCommand(this.clock.now()));
     const malformed = this.metrics.counter(
@@ -210,10 +219,10 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
   private async closeFeeds(): Promise<void> {
     await this.calls?.stop().catch(() => undefined);
     await this.replay?.stop().catch(() => undefined);
-    await this.writer?.disconnect().catch(() => undefined);
+    await Promise.all(this.writers.map((writer) => writer.disconnect().catch(() => undefined)));
     this.calls = null;
     this.replay = null;
-    this.writer = null;
+    this.writers = [];
   }
 
   private halt(): void {

@@ -1,34 +1,6 @@
-import { connect, Socket } from 'node:net';
-import { ISocketFactory, Kafka, logLevel } from 'kafkajs';
-import { TEST_KAFKA_BROKERS, waitFor } from '@callpool/testing';
+import { waitFor } from '@callpool/testing';
+import { BrokerLink } from './testing/broker-link';
 import { AllocatorHarness } from './testing/harness';
-
-/**
- * The real broker behind a switch: `cut()` destroys every connection and
- * refuses new ones until `restore()`, as a broker outage or a partition
- * would. Only the network between this allocator and the broker is faked.
- */
-class BrokerLink {
-  private readonly sockets = new Set<Socket>();
-  private down = false;
-
-  readonly socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
-    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
-    const socket = connect({ host, port: this.down ? 1 : port }, onConnect);
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    return socket;
-  };
-
-  cut(): void {
-    this.down = true;
-    for (const socket of this.sockets) socket.destroy(new Error('link cut by the test'));
-  }
-
-  restore(): void {
-    this.down = false;
-  }
-}
 
 describe('allocator after a failed transaction', () => {
   const world = new AllocatorHarness('alloc_recovery', { CALLPOOL_CLOCK: 'manual', POOL_FLOOR: 3, POOL_MAX: 3 });
@@ -38,14 +10,7 @@ describe('allocator after a failed transaction', () => {
   afterAll(() => world.tearDown());
 
   it('answers 503 to the failed batch, rebuilds from the log in the same process, and serves again', async () => {
-    const kafka = new Kafka({
-      clientId: 'allocator-recovery',
-      brokers: TEST_KAFKA_BROKERS,
-      socketFactory: link.socketFactory,
-      connectionTimeout: 1000,
-      retry: { initialRetryTime: 50, maxRetryTime: 500, retries: 3 },
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = link.kafka('allocator-recovery');
     const client = await world.start({}, { kafka });
     await client.listing('L-1');
     await client.waitForAvailable(3);

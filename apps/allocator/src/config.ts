@@ -108,6 +108,16 @@ export const allocatorEnv = z
     /** With the wall clock, how often due expiries are committed. */
     EXPIRY_INTERVAL_MS: count(1000),
     /**
+     * Group commit (src/kafka/group-commit.ts): transactional producers the
+     * shard pipelines its transactions over (2: the next batch is written
+     * while the previous one commits; 1: one transaction at a time).
+     */
+    COMMIT_LANES: z.coerce.number().int().min(1).max(4).default(2),
+    /** Decided events waiting for a transaction past which writes answer 503 `overloaded` (nothing decided). */
+    COMMIT_QUEUE_MAX: count(10_000),
+    /** A display or page view whose transaction has not committed after this long answers 503 `commit_timeout`. */
+    COMMIT_TIMEOUT_MS: count(10000),
+    /**
      * Rate limits of POST /v1/displays and POST /v1/page-views (each route
      * counted apart): requests per client address and per visitor id within
      * the window. A person's browser stays far below; a script does not.

@@ -36,6 +36,8 @@ describe('npm run bench -- --smoke', () => {
       expect(level.callpool.failures).toBe(0);
       expect(level.baseline.throughput).toBeGreaterThan(0);
       expect(level.callpool.throughput).toBeGreaterThan(0);
+      // The ceiling the allocator's ratio to the bare handler is printed against.
+      expect(level.bare?.throughput).toBeGreaterThan(0);
     }
 
     const projector = report.projector!;

@@ -23,7 +23,7 @@ export interface BenchOptions {
 const USAGE = `node dist/apps/bench/src/main.js [options]
   --only <name>          allocator | projector | call-ingest | rollups (repeatable; default all four)
   --scale <x>            multiplies request and event counts (default 1)
-  --levels <a,b,...>     allocator concurrency levels (default 1,8,32,128)
+  --levels <a,b,...>     allocator concurrency levels (default 1,8,32,64,128)
   --seconds <s>          longest measured phase per level (default 6)
   --repeat-share <r>     share of displays that repeat a pair (default 0.2)
   --events <n>           projector events before --scale (default 60000)
@@ -48,7 +48,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     options: {
       only: { type: 'string', multiple: true },
       scale: { type: 'string', default: '1' },
-      levels: { type: 'string', default: '1,8,32,128' },
+      levels: { type: 'string', default: '1,8,32,64,128' },
       seconds: { type: 'string', default: '6' },
       'repeat-share': { type: 'string', default: '0.2' },
       events: { type: 'string', default: '60000' },

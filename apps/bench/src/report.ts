@@ -34,6 +34,8 @@ export function allocatorVerdict(result: AllocatorBenchResult) {
   const bestBaseline = result.levels.reduce((a, b) => (b.baseline.throughput > a.baseline.throughput ? b : a));
   return {
     level: best,
+    /** False when no level kept p99 under 25 ms: `level` is then simply the fastest. */
+    underP99: candidates.length > 0,
     ratio: best.callpool.throughput / bestBaseline.baseline.throughput,
     bestBaseline,
     met: best.callpool.latency.p99 < 25 && best.callpool.throughput >= 5 * bestBaseline.baseline.throughput,
@@ -59,14 +61,14 @@ function allocatorMarkdown(result: AllocatorBenchResult): string[] {
     '',
     `Pool of ${result.poolSize} numbers on both sides (callpool a fresh allocator per level, its pool pre-filled from the Twilio stand-in in ${result.prefillSeconds.map((s) => s.toFixed(1)).join(', ')} s).`,
     '',
-    '| concurrency | baseline displays/s | baseline p50 | baseline p99 | callpool displays/s | callpool p50 | callpool p99 | throughput ratio | Kafka commits: mean time, events each |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| concurrency | baseline displays/s | baseline p50 | baseline p99 | callpool displays/s | callpool p50 | callpool p99 | throughput ratio | bare node:http displays/s, p99 | callpool / bare | Kafka commits: mean time, events each |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...result.levels.map(
       (l) =>
-        `| ${l.concurrency} | ${perSecond(l.baseline.throughput)} | ${ms(l.baseline.latency.p50)} | ${ms(l.baseline.latency.p99)} | ${perSecond(l.callpool.throughput)} | ${ms(l.callpool.latency.p50)} | ${ms(l.callpool.latency.p99)} | ${times(l.callpool.throughput / l.baseline.throughput)} | ${l.commits ? `${ms(l.commits.meanMs)}, ${l.commits.meanEvents.toFixed(1)}` : 'n/a'} |`,
+        `| ${l.concurrency} | ${perSecond(l.baseline.throughput)} | ${ms(l.baseline.latency.p50)} | ${ms(l.baseline.latency.p99)} | ${perSecond(l.callpool.throughput)} | ${ms(l.callpool.latency.p50)} | ${ms(l.callpool.latency.p99)} | ${times(l.callpool.throughput / l.baseline.throughput)} | ${l.bare ? `${perSecond(l.bare.throughput)}, ${ms(l.bare.latency.p99)}` : 'n/a'} | ${l.bare ? times(l.callpool.throughput / l.bare.throughput) : 'n/a'} | ${l.commits ? `${ms(l.commits.meanMs)}, ${l.commits.meanEvents.toFixed(1)}` : 'n/a'} |`,
     ),
     '',
-    `**Ratio: ${times(verdict.ratio)}** — callpool's best throughput with p99 under 25 ms (${perSecond(verdict.level.callpool.throughput)} at concurrency ${verdict.level.concurrency}, p99 ${ms(verdict.level.callpool.latency.p99)}) against the baseline's best at any concurrency (${perSecond(verdict.bestBaseline.baseline.throughput)} at ${verdict.bestBaseline.concurrency}). Aim: ≥ 5× with p99 < 25 ms — ${verdict.met ? 'met' : 'not met'}.`,
+    `**Ratio: ${times(verdict.ratio)}** — callpool's best throughput ${verdict.underP99 ? 'with p99 under 25 ms' : 'at any level (no level kept p99 under 25 ms)'} (${perSecond(verdict.level.callpool.throughput)} at concurrency ${verdict.level.concurrency}, p99 ${ms(verdict.level.callpool.latency.p99)}) against the baseline's best at any concurrency (${perSecond(verdict.bestBaseline.baseline.throughput)} at ${verdict.bestBaseline.concurrency}). Aim: ≥ 5× with p99 < 25 ms — ${verdict.met ? 'met' : 'not met'}.${verdict.level.bare ? ` At that level callpool does ${times(verdict.level.callpool.throughput / verdict.level.bare.throughput)} of the bare node:http handler (${perSecond(verdict.level.bare.throughput)}, p99 ${ms(verdict.level.bare.latency.p99)}).` : ''}`,
   ];
 }
 
@@ -115,6 +117,10 @@ export function printReport(report: BenchReport, out: NodeJS.WritableStream): vo
     out.write(
       `  allocator    ${times(v.ratio)} baseline displays/s (${perSecond(v.level.callpool.throughput)} vs ${perSecond(v.bestBaseline.baseline.throughput)}), callpool p99 ${ms(v.level.callpool.latency.p99)} at c=${v.level.concurrency}  [aim ≥5×, p99<25 ms: ${v.met ? 'met' : 'not met'}]\n`,
     );
+    if (v.level.bare)
+      out.write(
+        `               ${times(v.level.callpool.throughput / v.level.bare.throughput)} the bare node:http handler at c=${v.level.concurrency} (${perSecond(v.level.bare.throughput)}, p99 ${ms(v.level.bare.latency.p99)})\n`,
+      );
     out.write(`               reproduce: ${REPRODUCE.allocator}\n`);
   }
   if (report.projector) {

@@ -67,6 +67,14 @@ export interface TransactionOffsets {
   topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
 }
 
+/** A transaction whose records are written: commit makes them visible, abort discards them. */
+export interface OpenTransaction {
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+const NOTHING_OPEN: OpenTransaction = { commit: async () => undefined, abort: async () => undefined };
+
 /**
  * Transactional writes: everything in one `commit` becomes visible to
  * read-committed consumers together or not at all. A second producer with the
@@ -111,9 +119,25 @@ export class TransactionalEventWriter {
    * exactly when the output is written; it may come without events.
    */
   async commit(batches: Array<OutgoingEvents | OutgoingMessages>, offsets?: TransactionOffsets): Promise<void> {
+    const open = await this.begin(batches, offsets);
+    await open.commit();
+  }
+
+  /**
+   * The first half of `commit`: the records are written (AddPartitionsToTxn,
+   * Produce, offsets) but stay invisible to read-committed readers until the
+   * returned transaction is committed. Lets a writer with two producers put
+   * the next batch into the log while the previous one's EndTxn is on its way.
+   * A failure here aborts the transaction itself.
+   */
+  async begin(
+    batches: Array<OutgoingEvents | OutgoingMessages>,
+    offsets?: TransactionOffsets,
+  ): Promise<OpenTransaction> {
     const nonEmpty = batches.filter((b) => sizeOf(b) > 0);
-    if (nonEmpty.length === 0 && !offsets) return;
+    if (nonEmpty.length === 0 && !offsets) return NOTHING_OPEN;
     const transaction: Transaction = await this.producer.transaction();
+    const abort = () => transaction.abort().catch(() => undefined);
     try {
       if (nonEmpty.length > 0)
         await transaction.sendBatch({
@@ -121,11 +145,21 @@ export class TransactionalEventWriter {
           topicMessages: nonEmpty.map((b) => ({ topic: b.topic, messages: toMessages(b) })),
         });
       if (offsets) await sendOffsetsRetrying(transaction, offsets);
-      await transaction.commit();
     } catch (error) {
-      await transaction.abort().catch(() => undefined);
+      await abort();
       throw error;
     }
+    return {
+      commit: async () => {
+        try {
+          await transaction.commit();
+        } catch (error) {
+          await abort();
+          throw error;
+        }
+      },
+      abort,
+    };
   }
 
   disconnect(): Promise<void> {

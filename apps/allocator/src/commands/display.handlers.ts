@@ -5,11 +5,18 @@ import { CLOCK, Clock } from '@callpool/clock';
 import { Metrics } from '@callpool/service-kit';
 import type { Counter } from 'prom-client';
 import { isAbuseLimit, PoolEventOf, wakesReplenisher } from '@callpool/pool-domain';
-import { PoolShard } from '../pool/pool-shard';
+import { PoolShard, withinCommitTimeout } from '../pool/pool-shard';
+import { AllocatorConfig } from '../config';
+import { ALLOCATOR_CONFIG } from '../tokens';
 import { Replenisher } from '../replenisher/replenisher';
 import { DisplayAnswer, DisplayNumberCommand, RecordPageViewCommand } from './commands';
 
-/** POST /v1/displays: decide, apply, wait for the group commit, answer. */
+/**
+ * POST /v1/displays: decide, apply, wait for the group commit, answer. The
+ * controller calls it directly (not through the command bus): it is the one
+ * path every visitor's page takes, and the bus's lookup per request is work
+ * for nothing.
+ */
 @CommandHandler(DisplayNumberCommand)
 export class DisplayNumberHandler implements ICommandHandler<DisplayNumberCommand> {
   private readonly displays: Counter<string>;
@@ -19,6 +26,7 @@ export class DisplayNumberHandler implements ICommandHandler<DisplayNumberComman
     private readonly shard: PoolShard,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly replenisher: Replenisher,
+    @Inject(ALLOCATOR_CONFIG) private readonly config: AllocatorConfig,
     metrics: Metrics,
   ) {
     this.displays = metrics.counter('callpool_allocator_displays_total', 'Display answers, by pool', ['pool']);
@@ -36,7 +44,7 @@ export class DisplayNumberHandler implements ICommandHandler<DisplayNumberComman
     const shown = events[events.length - 1] as PoolEventOf<'NumberDisplayed'>;
     if (wakesReplenisher(shown.data, this.shard.state, now, this.shard.policy))
       this.replenisher.wake(shown.data.pool === 'overflow' ? input.listingId : undefined);
-    await committed;
+    await withinCommitTimeout(committed, this.config.COMMIT_TIMEOUT_MS);
     const { number, pool, attribution, expiresAt, overflowReason } = shown.data;
     this.displays.inc({ pool });
     if (isAbuseLimit(overflowReason)) this.limited.inc({ limit: overflowReason });
@@ -50,13 +58,16 @@ export class RecordPageViewHandler implements ICommandHandler<RecordPageViewComm
   constructor(
     private readonly shard: PoolShard,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ALLOCATOR_CONFIG) private readonly config: AllocatorConfig,
   ) {}
 
   async execute({ input }: RecordPageViewCommand): Promise<void> {
     const { pageViewId, ...view } = input;
     const causation = pageViewId ? { eventId: pageViewEventId(view.visitorId, pageViewId) } : undefined;
-    this.shard.expireSessionIfDue(view.sessionId, this.clock.now().getTime());
-    await this.shard.execute({ type: 'RecordPageView', ...view }, this.clock.now().getTime(), causation).committed;
+    const now = this.clock.now().getTime();
+    this.shard.expireSessionIfDue(view.sessionId, now);
+    const { committed } = this.shard.execute({ type: 'RecordPageView', ...view }, now, causation);
+    await withinCommitTimeout(committed, this.config.COMMIT_TIMEOUT_MS);
   }
 }
 

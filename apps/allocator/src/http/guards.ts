@@ -51,7 +51,9 @@ export function asApiError(error: unknown): never {
 function notReady(error: NotReadyError): ApiError {
   return new ApiError(
     503,
-    { rebuilding: 'rebuilding', failed: 'unavailable', overloaded: 'overloaded' }[error.reason],
+    { rebuilding: 'rebuilding', failed: 'unavailable', overloaded: 'overloaded', timeout: 'commit_timeout' }[
+      error.reason
+    ],
     error.message,
     [],
     RETRY_AFTER,

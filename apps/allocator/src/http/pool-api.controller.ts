@@ -13,6 +13,7 @@ import {
   RegisterListingCommand,
   SellListingCommand,
 } from '../commands/commands';
+import { DisplayNumberHandler, RecordPageViewHandler } from '../commands/display.handlers';
 import { PoolShard } from '../pool/pool-shard';
 import { Replenisher } from '../replenisher/replenisher';
 import { AdminTokenGuard, asApiError, ShardReadyGuard } from './guards';
@@ -34,6 +35,8 @@ import { BrowserOriginGuard } from './web-tier';
 export class PoolApiController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly displays: DisplayNumberHandler,
+    private readonly pageViews: RecordPageViewHandler,
     private readonly shard: PoolShard,
     private readonly replenisher: Replenisher,
     private readonly admission: SessionAdmission,
@@ -46,7 +49,7 @@ export class PoolApiController {
   async display(@Body() body: unknown, @Req() request: FastifyRequest): Promise<DisplayAnswer> {
     const input = parseInput(DisplayRequest, body);
     const mayOpenSession = await this.admission.mayOpenSession(request, input.sessionId);
-    return this.commands.execute(new DisplayNumberCommand({ ...input, mayOpenSession })).catch(asApiError);
+    return this.displays.execute(new DisplayNumberCommand({ ...input, mayOpenSession })).catch(asApiError);
   }
 
   @Post('page-views')
@@ -55,7 +58,7 @@ export class PoolApiController {
   async pageView(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ accepted: true }> {
     const input = parseInput(PageViewRequest, body);
     const mayOpenSession = await this.admission.mayOpenSession(request, input.sessionId);
-    await this.commands.execute(new RecordPageViewCommand({ ...input, mayOpenSession })).catch(asApiError);
+    await this.pageViews.execute(new RecordPageViewCommand({ ...input, mayOpenSession })).catch(asApiError);
     return { accepted: true };
   }
 

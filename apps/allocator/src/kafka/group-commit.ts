@@ -1,5 +1,8 @@
 import { CallpoolEvent } from '@callpool/contracts';
-import { EncodedEvent, encodeForLog, TransactionalEventWriter, TransactionOffsets } from '@callpool/kafka';
+import { encodeForLog, OpenTransaction, OutgoingMessages, TransactionOffsets } from '@callpool/kafka';
+import { Batch } from './commit-batch';
+
+export { BROKER_MESSAGE_MAX_BYTES, MAX_EVENTS_PER_TRANSACTION, MAX_TRANSACTION_BYTES } from './commit-batch';
 
 export interface ShardTopics {
   allocations: string;
@@ -7,25 +10,21 @@ export interface ShardTopics {
   shard: number;
 }
 
-/** Events are a few hundred bytes each; this keeps one transaction's latency bounded. */
-export const MAX_EVENTS_PER_TRANSACTION = 500;
+/** One transactional producer of the shard (TransactionalEventWriter): writes a batch, then commits it. */
+export interface TransactionLane {
+  begin(batches: OutgoingMessages[], offsets?: TransactionOffsets): Promise<OpenTransaction>;
+}
 
-/**
- * The broker refuses a record batch over its `message.max.bytes`, set to
- * 1 MiB explicitly (scripts/infra/kafka.sh, docker-compose.yml). A
- * transaction's events are bounded at half of it (record headers and keys
- * add a little), so even 500 events with 4 KiB contexts fit. Every input
- * field is bounded at the edge, so no single event comes near it.
- */
-export const BROKER_MESSAGE_MAX_BYTES = 1_048_576;
-export const MAX_TRANSACTION_BYTES = BROKER_MESSAGE_MAX_BYTES / 2;
+export interface GroupCommitLimits {
+  /**
+   * Events waiting for a transaction (not yet in one) past which new writes
+   * are refused (503 overloaded): a slow broker must cost quick refusals,
+   * not a queue that grows until memory runs out. COMMIT_QUEUE_MAX.
+   */
+  maxWaitingEvents: number;
+}
 
-/**
- * Batches waiting behind the one in flight before new requests are refused
- * (503 overloaded): a slow broker must cost quick refusals, not a queue that
- * grows until memory runs out.
- */
-export const MAX_PENDING_BATCHES = 20;
+export const DEFAULT_LIMITS: GroupCommitLimits = { maxWaitingEvents: 10_000 };
 
 /** What waiting requests get when their transaction failed: the answer was never durable. */
 export class CommitRefusedError extends Error {
@@ -41,45 +40,64 @@ export interface CommitStats {
 }
 
 /**
- * Group commit over one transactional producer. Everything appended while a
- * transaction is on its way goes into the next one, so the rate of Kafka
- * transactions (~100/s here) bounds latency, not throughput. Each append's
+ * Group commit over the shard's transactional producers ("lanes"). Everything
+ * appended while transactions are on their way goes into the next one, so the
+ * rate of Kafka transactions bounds latency, not throughput. Each append's
  * promise settles when the transaction holding it is committed; all appends
  * of one batch share a single promise (no allocation per request).
+ *
+ * Pipelining: with two lanes, batch k+1 is written (AddPartitionsToTxn +
+ * Produce, on the other producer) while batch k's EndTxn is on its way and the
+ * broker writes its markers; a producer's next transaction would otherwise
+ * wait for both (and meet CONCURRENT_TRANSACTIONS). Order is kept: a batch is
+ * written only after the previous one's records are in the log, and committed
+ * only after the previous one committed, so what is committed is always a
+ * prefix of the decisions, in the order they were made. If batch k fails,
+ * batch k+1 is aborted, never committed.
  *
  * A failed transaction ends this writer: the decisions it carried were
  * already applied to memory, so it refuses everything after it (those
  * requests answer 503) and reports the failure; the owner throws the state
- * away and rebuilds it from the log (which never saw those decisions) with a
- * new writer, in the same process. Rebuild over undo: undoing would need an
- * inverse for every rule, for a case that also means the broker or our epoch
- * is gone.
+ * away and rebuilds it from the log (which never saw those decisions) with
+ * new producers, in the same process. Rebuild over undo: undoing would need
+ * an inverse for every rule, for a case that also means the broker or our
+ * epoch is gone.
  */
 export class GroupCommitWriter {
-  /**
-   * Decisions waiting for a transaction, oldest first. A batch is closed at
-   * MAX_EVENTS_PER_TRANSACTION so one big burst (a clock move expiring
-   * thousands of sessions, a restart after downtime at peak) becomes several
-   * transactions instead of one request over the broker's message.max.bytes.
-   */
+  /** Decisions waiting for a transaction, oldest first (a batch closes at the count and byte bounds). */
   private readonly pending: Batch[] = [new Batch()];
+  private readonly inFlight = new Set<Batch>();
+  private waitingEvents = 0;
   private flushing = false;
   private failure: Error | null = null;
+  /** Settles (never rejects) when the newest written transaction has committed or was given up. */
+  private lastCommit: Promise<void> = Promise.resolve();
+  private readonly laneFree: Promise<void>[];
+  private nextLane = 0;
   readonly stats: CommitStats = { transactions: 0, events: 0, lastBatchSize: 0 };
 
   constructor(
-    private readonly writer: TransactionalEventWriter,
+    private readonly lanes: TransactionLane[],
     private readonly topics: ShardTopics,
     private readonly onFailure: (error: Error) => void,
     private readonly observe?: (events: number, seconds: number) => void,
-  ) {}
+    private readonly limits: GroupCommitLimits = DEFAULT_LIMITS,
+  ) {
+    if (lanes.length === 0) throw new Error('GroupCommitWriter needs at least one transactional producer');
+    this.laneFree = lanes.map(() => Promise.resolve());
+  }
 
   get failed(): Error | null {
     return this.failure;
   }
 
+  /** Events decided but not yet in a transaction (the queue COMMIT_QUEUE_MAX bounds). */
+  get waiting(): number {
+    return this.waitingEvents;
+  }
+
   backedUp(): boolean {
-    return this.pending.length > MAX_PENDING_BATCHES;
+    return this.waitingEvents >= this.limits.maxWaitingEvents;
   }
 
   append(events: CallpoolEvent[], offsets?: TransactionOffsets): Promise<void> {
@@ -92,6 +110,7 @@ export class GroupCommitWriter {
       this.pending.push(batch);
     }
     batch.add(encoded, bytes);
+    this.waitingEvents += events.length;
     if (offsets) batch.addOffsets(offsets);
     if (!this.flushing) {
       this.flushing = true;
@@ -101,103 +120,57 @@ export class GroupCommitWriter {
   }
 
   private async flush(): Promise<void> {
-    while (!this.pending[0].isEmpty()) {
+    while (!this.failure && !this.pending[0].isEmpty()) {
+      const lane = this.nextLane;
+      this.nextLane = (lane + 1) % this.lanes.length;
+      // The lane's previous transaction must be over; meanwhile the next batch keeps growing.
+      await this.laneFree[lane];
+      if (this.failure) break;
       const batch = this.pending.shift() as Batch;
       if (this.pending.length === 0) this.pending.push(new Batch());
+      this.waitingEvents -= batch.size();
+      this.inFlight.add(batch);
       const t0 = performance.now();
+      let open: OpenTransaction;
       try {
-        await this.writer.commit(
-          [
-            { topic: this.topics.allocations, messages: batch.allocations, partition: this.topics.shard },
-            { topic: this.topics.webEvents, messages: batch.webEvents },
-          ],
-          batch.offsets(),
-        );
+        open = await this.lanes[lane].begin(batch.messages(this.topics), batch.offsets());
       } catch (error) {
-        this.fail(error as Error, batch);
-        return;
+        this.fail(error as Error);
+        break;
       }
-      this.stats.transactions++;
-      this.stats.lastBatchSize = batch.allocations.length + batch.webEvents.length;
-      this.stats.events += this.stats.lastBatchSize;
-      this.observe?.(this.stats.lastBatchSize, (performance.now() - t0) / 1000);
-      batch.settle(null);
+      const committed = this.commitAfterPrevious(batch, open, t0);
+      this.lastCommit = committed;
+      this.laneFree[lane] = committed;
     }
     this.flushing = false;
   }
 
-  private fail(error: Error, batch: Batch): void {
+  private async commitAfterPrevious(batch: Batch, open: OpenTransaction, t0: number): Promise<void> {
+    await this.lastCommit;
+    if (this.failure) {
+      await open.abort();
+      return;
+    }
+    try {
+      await open.commit();
+    } catch (error) {
+      this.fail(error as Error);
+      return;
+    }
+    this.inFlight.delete(batch);
+    this.stats.transactions++;
+    this.stats.lastBatchSize = batch.size();
+    this.stats.events += this.stats.lastBatchSize;
+    this.observe?.(this.stats.lastBatchSize, (performance.now() - t0) / 1000);
+    batch.settle(null);
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
     this.failure = error;
     const refused = new CommitRefusedError(error);
-    batch.settle(refused);
-    for (const waiting of this.pending) waiting.settle(refused);
+    for (const batch of [...this.inFlight, ...this.pending]) batch.settle(refused);
+    this.inFlight.clear();
     this.onFailure(error);
-  }
-}
-
-class Batch {
-  readonly allocations: EncodedEvent[] = [];
-  readonly webEvents: EncodedEvent[] = [];
-  private bytes = 0;
-  private readonly positions = new Map<string, { groupId: string; topic: string; partition: number; offset: bigint }>();
-  private resolve!: () => void;
-  private reject!: (error: Error) => void;
-  readonly done: Promise<void>;
-
-  constructor() {
-    const done = new Promise<void>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    // A batch nobody appended to can be rejected without an unhandled rejection.
-    done.catch(() => undefined);
-    this.done = done;
-  }
-
-  size(): number {
-    return this.allocations.length + this.webEvents.length;
-  }
-
-  fits(events: number, bytes: number): boolean {
-    return this.size() + events <= MAX_EVENTS_PER_TRANSACTION && this.bytes + bytes <= MAX_TRANSACTION_BYTES;
-  }
-
-  add(encoded: Array<{ event: CallpoolEvent; message: EncodedEvent }>, bytes: number): void {
-    for (const { event, message } of encoded)
-      (event.type === 'PageViewed' ? this.webEvents : this.allocations).push(message);
-    this.bytes += bytes;
-  }
-
-  isEmpty(): boolean {
-    return this.allocations.length === 0 && this.webEvents.length === 0 && this.positions.size === 0;
-  }
-
-  addOffsets(offsets: TransactionOffsets): void {
-    for (const { topic, partitions } of offsets.topics)
-      for (const { partition, offset } of partitions) {
-        const key = `${offsets.consumerGroupId}\u0000${topic}\u0000${partition}`;
-        const next = BigInt(offset);
-        const known = this.positions.get(key);
-        if (!known || known.offset < next)
-          this.positions.set(key, { groupId: offsets.consumerGroupId, topic, partition, offset: next });
-      }
-  }
-
-  /** Transactions carry one consumer group's offsets (the allocator's calls consumer). */
-  offsets(): TransactionOffsets | undefined {
-    if (this.positions.size === 0) return undefined;
-    const positions = [...this.positions.values()];
-    const topics = new Map<string, Array<{ partition: number; offset: string }>>();
-    for (const p of positions)
-      topics.set(p.topic, [...(topics.get(p.topic) ?? []), { partition: p.partition, offset: String(p.offset) }]);
-    return {
-      consumerGroupId: positions[0].groupId,
-      topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
-    };
-  }
-
-  settle(error: Error | null): void {
-    if (error) this.reject(error);
-    else this.resolve();
   }
 }

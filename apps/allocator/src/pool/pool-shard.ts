@@ -8,12 +8,27 @@ const NOT_READY = {
   rebuilding: 'the allocator is rebuilding its state from the log',
   failed: 'a write to the log failed; the allocator is rebuilding its state from the log',
   overloaded: 'too many decisions are waiting for the log; try again shortly',
+  timeout: 'the log did not confirm the decision in time; try again (a retry of a display gets the same number)',
 };
 
 export class NotReadyError extends Error {
-  constructor(readonly reason: 'rebuilding' | 'failed' | 'overloaded') {
+  constructor(readonly reason: keyof typeof NOT_READY) {
     super(NOT_READY[reason]);
   }
+}
+
+/**
+ * A request's wait for its transaction, bounded (COMMIT_TIMEOUT_MS): a broker
+ * that stalls costs the visitor a quick 503, not a hanging page. The decision
+ * stays in memory and may still commit; a retried display of the same
+ * (session, listing) is then answered with the same number.
+ */
+export function withinCommitTimeout(committed: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NotReadyError('timeout')), ms);
+  });
+  return Promise.race([committed, late]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -60,6 +75,11 @@ export class PoolShard {
   /** Too many decisions wait for the log: refuse new requests rather than queue without bound. */
   backedUp(): boolean {
     return this.writer?.backedUp() ?? false;
+  }
+
+  /** Events decided but not yet in a transaction. */
+  waitingEvents(): number {
+    return this.writer?.waiting ?? 0;
   }
 
   isReady(): boolean {

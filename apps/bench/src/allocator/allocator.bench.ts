@@ -25,9 +25,11 @@ export interface AllocatorLevel {
   concurrency: number;
   baseline: LoadResult;
   callpool: LoadResult;
+  /** The ceiling: plain node:http answering a fixed display (bare-display/bare-display.ts). */
+  bare?: LoadResult;
   /** The allocator's group commits during the level: how many, their mean time and size. */
   commits?: { transactions: number; meanMs: number; meanEvents: number };
-  cpu: { baseline?: CpuShare; callpool?: CpuShare };
+  cpu: { baseline?: CpuShare; callpool?: CpuShare; bare?: CpuShare };
 }
 
 export interface AllocatorBenchResult {
@@ -59,7 +61,7 @@ export async function benchAllocator(ctx: BenchContext, options: AllocatorBenchO
   const levels = new Map<number, Partial<AllocatorLevel>>(options.levels.map((c) => [c, { concurrency: c }]));
   const profiles: string[] = [];
   const prefillSeconds: number[] = [];
-  const run = async (side: Side, c: number, label: 'baseline' | 'callpool') => {
+  const run = async (side: Side, c: number, label: 'baseline' | 'callpool' | 'bare') => {
     const file = join(ctx.outDir, `${side.hosted.name}-c${c}.cpuprofile`);
     const measure = () => runLevel(ctx, side.url, c, options, listings, label);
     const before = label === 'callpool' ? await scrape(side.url, COMMIT_METRICS) : null;
@@ -84,6 +86,9 @@ export async function benchAllocator(ctx: BenchContext, options: AllocatorBenchO
       await run(side, c, 'baseline');
       await reset();
     }
+  });
+  await withBare(ctx, async (side) => {
+    for (const c of options.levels) await run(side, c, 'bare');
   });
   for (const c of options.levels) {
     // A fresh allocator (own topics, own stand-in) per level: see docs/benchmarks.md on why not a clock move.
@@ -135,6 +140,18 @@ async function runLevel(
     `  ${label.padEnd(8)} c=${String(concurrency).padStart(3)}: ${Math.round(result.throughput)}/s, p50 ${result.latency.p50.toFixed(2)} ms, p99 ${result.latency.p99.toFixed(2)} ms${result.failures ? `, ${result.failures} not unique/failed ${JSON.stringify(result.failureExamples)}` : ''}`,
   );
   return result;
+}
+
+async function withBare(ctx: BenchContext, work: (side: Side) => Promise<void>): Promise<void> {
+  const hosted = await startHosted('bare-display', {
+    outDir: ctx.outDir,
+    env: { BARE_PORT: String(await freePort()) },
+  });
+  try {
+    await work({ url: hosted.url, hosted });
+  } finally {
+    await hosted.stop();
+  }
 }
 
 async function withBaseline(
@@ -191,7 +208,10 @@ async function withCallpool(
   listings: string[],
   work: (side: Side) => Promise<void>,
 ): Promise<number> {
-  const standIn = await startTwilioStandIn({ port: 0, numbersPerAreaCode: Math.max(10_000, poolSize * 2) });
+  const standIn = await startTwilioStandIn({
+    port: await freePort(),
+    numbersPerAreaCode: Math.max(10_000, poolSize * 2),
+  });
   let hosted: HostedProcess | undefined;
   try {
     hosted = await startHosted('allocator', {

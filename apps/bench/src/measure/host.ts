@@ -7,7 +7,7 @@
  * {profileStop: file}): the same .cpuprofile `node --cpu-prof` writes, without
  * start-up and set-up in it.
  *
- *   node dist/apps/bench/src/measure/host.js allocator|baseline-allocator|call-ingest|bare-twiml|projector
+ *   node dist/apps/bench/src/measure/host.js allocator|baseline-allocator|bare-display|call-ingest|bare-twiml|projector
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +44,10 @@ const starters: Record<string, () => Promise<Hosted>> = {
     const running = await startCallIngest(loadCallIngestConfig(process.env), { host: '127.0.0.1' });
     await running.whenViewLive(60_000);
     return running;
+  },
+  'bare-display': async () => {
+    const { startBareDisplay } = await import('../bare-display/bare-display');
+    return startBareDisplay(Number(process.env.BARE_PORT ?? 0));
   },
   'bare-twiml': async () => {
     const { startBareTwiml } = await import('../bare-twiml/bare-twiml');
