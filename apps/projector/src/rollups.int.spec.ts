@@ -32,7 +32,7 @@ describe('rollups', () => {
       });
       try {
         // Bursts of 15-second sessions with quiet stretches between, so the day part spans many hours (checkpoints).
-        const offset = (i: number) => i * 15_000 + Math.floor(i / 16) * (37 + seed * 11) * 60_000;
+        const offset = (i: number) => i * 15_000 + Math.floor(i / 8) * (37 + seed * 11) * 60_000;
         const start = Date.parse('2030-02-01T22:00:00Z') + seed * 7 * 60_000;
         const history = generatedHistory(sessions, `r${seed}`, start, offset);
         const topics = {
@@ -83,29 +83,46 @@ function movedCalls(calls: CallpoolEvent[], seed: number): CallpoolEvent[] {
 }
 
 /**
- * pool_health's hourly checkpoints: one for every hour from the first one to
- * the newest window's, each the sum of every window's deltas before it.
+ * pool_health's hourly checkpoints: one for every hour from the first window's
+ * to the newest window's, each the sum of every window's deltas before it; and
+ * every window's level within its hour.
  */
 async function expectCheckpointsHold(databaseUrl: string) {
-  const rows = await withClient(databaseUrl, async (client) => {
-    const hour = (c: string) => `date_bin('1 hour', ${c}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
-    const result = await client.query(
+  const levels = (alias: string) =>
+    `json_build_array(${['sessions', 'displayed', 'locked', 'available', 'cooling'].map((c) => `COALESCE(${alias}.${c}, 0)`).join(', ')})::text`;
+  const hour = (c: string) => `date_bin('1 hour', ${c}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+  const wrong = await withClient(databaseUrl, async (client) => {
+    const hours = await client.query(
       `WITH hours AS (
-         SELECT generate_series((SELECT min(hour_start) FROM pool_checkpoints), ${hour('max(window_start)')},
-                                interval '1 hour') AS h
+         SELECT generate_series(${hour('min(window_start)')}, ${hour('max(window_start)')}, interval '1 hour') AS h
          FROM pool_windows
-       ), expected AS (
-         SELECT h, (SELECT json_build_array(sum(sessions), sum(displayed), sum(locked), sum(available), sum(cooling))::text
-                    FROM pool_windows WHERE window_start < h) AS levels FROM hours
        )
-       SELECT e.h, e.levels AS expected,
-              json_build_array(c.sessions, c.displayed, c.locked, c.available, c.cooling)::text AS kept
-       FROM expected e LEFT JOIN pool_checkpoints c ON c.hour_start = e.h`,
+       SELECT h, e.levels AS expected, ${levels('c')} AS kept
+       FROM hours
+       CROSS JOIN LATERAL (
+         SELECT ${levels('s')} AS levels FROM (
+           SELECT sum(sessions) AS sessions, sum(displayed) AS displayed, sum(locked) AS locked,
+                  sum(available) AS available, sum(cooling) AS cooling
+           FROM pool_windows WHERE window_start < h) s
+       ) e
+       LEFT JOIN pool_checkpoints c ON c.hour_start = h`,
     );
-    return result.rows.map((row) => ({ ...row, expected: row.expected.replace(/null/g, '0') }));
+    const windows = await client.query(
+      `SELECT w.window_start, e.levels AS expected, ${levels('l')} AS kept
+       FROM pool_windows w
+       CROSS JOIN LATERAL (
+         SELECT ${levels('s')} AS levels FROM (
+           SELECT sum(sessions) AS sessions, sum(displayed) AS displayed, sum(locked) AS locked,
+                  sum(available) AS available, sum(cooling) AS cooling
+           FROM pool_windows p WHERE p.window_start >= ${hour('w.window_start')} AND p.window_start <= w.window_start) s
+       ) e
+       LEFT JOIN pool_window_levels l ON l.window_start = w.window_start`,
+    );
+    expect(hours.rows.length).toBeGreaterThan(5);
+    expect(windows.rows.length).toBeGreaterThan(30);
+    return [...hours.rows, ...windows.rows].filter((row) => row.kept !== row.expected);
   });
-  expect(rows.length).toBeGreaterThan(2);
-  expect(rows.filter((row) => row.kept !== row.expected)).toEqual([]);
+  expect(wrong).toEqual([]);
 }
 
 async function legacyViews(databaseUrl: string) {
