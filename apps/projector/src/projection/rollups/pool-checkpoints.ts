@@ -7,7 +7,8 @@
  * a lookup, so a week reads ~1 000 windows through the index and nothing else:
  * - `pool_checkpoints`, per UTC hour: the sum of every window before the hour;
  * - `pool_window_levels`, per window: the sum of its hour's windows up to and
- *   including it.
+ *   including it (and the window's own overflow displays, so pool_health reads
+ *   this table and the checkpoints only).
  * level = checkpoint of the window's hour + the window's level within the hour.
  *
  * They are kept by triggers on pool_windows, in the writer's transaction,
@@ -29,18 +30,21 @@ const list = (f: (c: string) => string) => LEVELS.map(f).join(', ');
 export const POOL_CHECKPOINT_TABLES = [
   `CREATE TABLE pool_checkpoints (hour_start timestamptz PRIMARY KEY, ${list((c) => `${c} bigint NOT NULL`)})`,
   `CREATE TABLE pool_window_levels (
-     window_start timestamptz PRIMARY KEY, hour_start timestamptz NOT NULL, ${list((c) => `${c} bigint NOT NULL`)})`,
+     window_start timestamptz PRIMARY KEY, hour_start timestamptz NOT NULL, ${list((c) => `${c} bigint NOT NULL`)},
+     overflow_displays bigint NOT NULL)`,
 ];
 
 /** In-hour levels of every window in the hours of `changed` (a query of window_start). `%1$I` is the schema. */
 export const recomputeLevels = (changed: string) => `
-INSERT INTO %1$I.pool_window_levels AS t (window_start, hour_start, ${list((c) => c)})
-SELECT w.window_start, ${HOUR('w.window_start')}, ${list((c) => `sum(w.${c}) OVER (PARTITION BY ${HOUR('w.window_start')} ORDER BY w.window_start)`)}
+INSERT INTO %1$I.pool_window_levels AS t (window_start, hour_start, ${list((c) => c)}, overflow_displays)
+SELECT w.window_start, ${HOUR('w.window_start')},
+       ${list((c) => `sum(w.${c}) OVER (PARTITION BY ${HOUR('w.window_start')} ORDER BY w.window_start)`)},
+       w.overflow_displays
 FROM (SELECT DISTINCT ${HOUR('window_start')} AS h FROM (${changed}) x) touched
 JOIN %1$I.pool_windows w ON w.window_start >= touched.h AND w.window_start < touched.h + interval '1 hour'
 ORDER BY 1
-ON CONFLICT (window_start) DO UPDATE SET ${list((c) => `${c} = excluded.${c}`)}
-WHERE (${list((c) => `t.${c}`)}) IS DISTINCT FROM (${list((c) => `excluded.${c}`)})`;
+ON CONFLICT (window_start) DO UPDATE SET ${list((c) => `${c} = excluded.${c}`)}, overflow_displays = excluded.overflow_displays
+WHERE (${list((c) => `t.${c}`)}, t.overflow_displays) IS DISTINCT FROM (${list((c) => `excluded.${c}`)}, excluded.overflow_displays)`;
 
 /**
  * Checkpoints from the closest one at or before the first hour in `changed`
@@ -125,12 +129,11 @@ SELECT window_start, concurrent_sessions, displayed, locked, available, overflow
        CASE WHEN owned > 0 THEN round((displayed + locked)::numeric / owned, 4) ELSE 0 END AS utilisation,
        cooling, owned
 FROM (
-  SELECT w.window_start,
+  SELECT l.window_start,
          ${LEVELS.map((c) => `(c.${c} + l.${c})::integer AS ${c === 'sessions' ? 'concurrent_sessions' : c}`).join(',\n         ')},
-         w.overflow_displays::integer AS overflow_displays,
+         l.overflow_displays::integer AS overflow_displays,
          (c.displayed + c.locked + c.available + c.cooling + l.displayed + l.locked + l.available + l.cooling)::integer AS owned
-  FROM pool_windows w
-  JOIN pool_window_levels l ON l.window_start = w.window_start
+  FROM pool_window_levels l
   JOIN pool_checkpoints c ON c.hour_start = l.hour_start
-  WHERE w.window_start <= (SELECT max(window_start) FROM pool_windows WHERE anchors > 0)
+  WHERE l.window_start <= (SELECT max(window_start) FROM pool_windows WHERE anchors > 0)
 ) levels`;
