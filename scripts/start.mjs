@@ -54,6 +54,11 @@ async function eveningPeak() {
   return new Date(day.getTime() + 19 * 3600 * 1000).toISOString();
 }
 
+/** The development password is printed (it is in the repository); a real one is only named. */
+function dashboardPassword() {
+  return defaulted.includes('ANALYST_PASSWORD') ? `${env.ANALYST_PASSWORD} (development default)` : 'ANALYST_PASSWORD';
+}
+
 /** Runs the simulator in a child process (Ctrl-C must reach us while it runs); resolves to whether it succeeded. */
 async function simulate() {
   const main = `${ROOT}/dist/apps/simulator/src/main.js`;
@@ -85,7 +90,11 @@ try {
   console.log(`callpool: demo listing site at ${local(env.DEMO_PORT)} once the stack is up`);
   console.log('callpool: starting (Kafka, Postgres, Twilio stand-in, allocator, call-ingest, projector, demo site)');
   started = await up(env);
-  console.log(`\n== demo listing site: ${local(env.DEMO_PORT)}  (open it in a browser while the simulation runs)\n`);
+  console.log(`\n== demo listing site: ${local(env.DEMO_PORT)}  (open it in a browser while the simulation runs)`);
+  // The demo's traffic fills the dashboard as it runs (it shows the day before the newest data; Show refreshes).
+  console.log(
+    `== dashboard: ${local(env.PROJECTOR_PORT)}/dashboard  (any user name, password ${dashboardPassword()}; fills as the demo runs)\n`,
+  );
   const simulated = (await clockIsManual()) && (await simulate());
   if (stopping) await new Promise(() => undefined); // stop() exits the process
   if (!simulated) await scriptedDemo(env);
@@ -95,7 +104,7 @@ try {
   allocator     ${local(env.ALLOCATOR_PORT)}/v1/pool   ${local(env.ALLOCATOR_PORT)}/docs   ${local(env.ALLOCATOR_PORT)}/metrics
   call-ingest   ${local(env.CALL_INGEST_PORT)}/health   ${local(env.CALL_INGEST_PORT)}/docs
   projector     ${local(env.PROJECTOR_PORT)}/health
-  dashboard     ${local(env.PROJECTOR_PORT)}/dashboard   (any user name; password ${env.ANALYST_PASSWORD ? 'ANALYST_PASSWORD' : 'unset: set ANALYST_PASSWORD'})
+  dashboard     ${local(env.PROJECTOR_PORT)}/dashboard   (any user name; password ${dashboardPassword()})
   Postgres      psql ${env.DATABASE_URL}
                   select * from listing_performance order by calls desc limit 10;
                   select * from pool_health order by window_start desc limit 12;

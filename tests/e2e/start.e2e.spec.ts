@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { databaseUrl, dropDatabase, uniqueName, waitFor } from '@callpool/testing';
+import devDefaults from '../../libs/config/src/dev-defaults.json';
 
 /**
  * `npm start` as a newcomer runs it (scripts/start.mjs), on ports, topics and a
@@ -58,6 +59,18 @@ it('npm start runs the demo with its report, says where to look, and stops what 
     expect(output.indexOf(demoUrl)).toBeGreaterThan(-1);
     expect(output.indexOf(demoUrl)).toBeLessThan(output.indexOf('callpool simulation — seed 1'));
     expect((await fetch(`${demoUrl}/cars/demo-L-1`)).status).toBe(200);
+    // The dashboard's URL is printed before the demo runs, and the demo's calls fill it.
+    const dashboardUrl = `http://127.0.0.1:${ports.projector}/dashboard`;
+    expect(output.indexOf(`== dashboard: ${dashboardUrl}`)).toBeGreaterThan(-1);
+    expect(output.indexOf(`== dashboard: ${dashboardUrl}`)).toBeLessThan(
+      output.indexOf('callpool simulation — seed 1'),
+    );
+    const auth = {
+      authorization: `Basic ${Buffer.from(`analyst:${devDefaults.ANALYST_PASSWORD}`).toString('base64')}`,
+    };
+    expect((await fetch(dashboardUrl, { headers: auth })).status).toBe(200);
+    const csv = await (await fetch(`${dashboardUrl}/export/calls.csv`, { headers: auth })).text();
+    expect(csv.trim().split('\n').length).toBeGreaterThan(1);
     expect(output).toContain('callpool simulation — seed 1');
     expect(output).toMatch(/projected (\d+), duplicates 0 → every call counted once/);
     expect(output).toContain(`psql ${env.DATABASE_URL}`);

@@ -61,6 +61,13 @@ describe('database roles', () => {
   it.each([
     ['insert', `INSERT INTO call_records (call_sid) VALUES ('forged')`],
     [
+      'insert into a relation it reads',
+      `INSERT INTO tracking_numbers (number, state) VALUES ('+15550009999', 'available')`,
+    ],
+    ['update a rollup it reads', `UPDATE listing_daily SET displays = 0`],
+    ['delete from a relation it reads', `DELETE FROM webhook_deliveries`],
+    ['read the pool checkpoints', `SELECT * FROM pool_checkpoints`],
+    [
       'insert into a view',
       `INSERT INTO page_views (event_id, session_id, visitor_id, url, action, viewed_at) VALUES ('x', 's', 'v', '/', 'view', now())`,
     ],

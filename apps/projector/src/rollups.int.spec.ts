@@ -31,23 +31,35 @@ describe('rollups', () => {
         config: projectorConfig(prefix, databaseUrl, { PROJECTOR_BATCH_SIZE: batch }),
       });
       try {
-        const history = generatedHistory(sessions, `r${seed}`, Date.parse('2030-02-01T22:00:00Z') + seed * 7 * 60_000);
-        await Promise.all([
-          publisher.events('allocations', [
-            ...history.allocations,
-            ...history.allocations.filter((_, i) => i % (seed + 3) === 0),
-          ]),
-          publisher.events('calls', [...history.calls, ...movedCalls(history.calls, seed)]),
-          publisher.events('webEvents', history.webEvents),
-        ]);
+        // Bursts of 15-second sessions with quiet stretches between, so the day part spans many hours (checkpoints).
+        const offset = (i: number) => i * 15_000 + Math.floor(i / 8) * (37 + seed * 11) * 60_000;
+        const start = Date.parse('2030-02-01T22:00:00Z') + seed * 7 * 60_000;
+        const history = generatedHistory(sessions, `r${seed}`, start, offset);
+        const topics = {
+          allocations: [...history.allocations, ...history.allocations.filter((_, i) => i % (seed + 3) === 0)],
+          calls: [...history.calls, ...movedCalls(history.calls, seed)],
+          webEvents: history.webEvents,
+        };
+        // One topic arrives late (seeds 2 and 3), as after an outage: its changes land in windows whose later
+        // hours already have checkpoints, which must take them in.
+        const late = ({ 1: undefined, 2: 'webEvents', 3: 'allocations' } as const)[seed];
+        const names = ['allocations', 'calls', 'webEvents'] as const;
+        await Promise.all(names.filter((name) => name !== late).map((name) => publisher.events(name, topics[name])));
+        if (late) {
+          await caughtUp(projector, 40000);
+          await publisher.events(late, topics[late]);
+        }
         await caughtUp(projector, 40000);
         const maintained = await snapshot(databaseUrl, ROLLUPS);
+        await expectCheckpointsHold(databaseUrl);
         const views = await legacyViews(databaseUrl);
         expect(views.current.listing_performance.length).toBeGreaterThan(5);
         expect(views.current.pool_health.length).toBeGreaterThan(5);
         expect(views.current).toEqual(views.legacy);
         await withClient(databaseUrl, (client) => recomputeRollups(client));
         expect(maintained).toEqual(await snapshot(databaseUrl, ROLLUPS));
+        await expectCheckpointsHold(databaseUrl);
+        expect((await legacyViews(databaseUrl)).current).toEqual(views.legacy);
       } finally {
         await projector.close();
         await publisher.disconnect();
@@ -68,6 +80,49 @@ function movedCalls(calls: CallpoolEvent[], seed: number): CallpoolEvent[] {
       id: `${e.id}-moved`,
       data: { ...e.data, listingId: `L-${(i + seed) % 9}`, dealerId: `D-${(i + seed) % 4}` },
     }));
+}
+
+/**
+ * pool_health's hourly checkpoints: one for every hour from the first window's
+ * to the newest window's, each the sum of every window's deltas before it; and
+ * every window's level within its hour.
+ */
+async function expectCheckpointsHold(databaseUrl: string) {
+  const levels = (alias: string) =>
+    `json_build_array(${['sessions', 'displayed', 'locked', 'available', 'cooling'].map((c) => `COALESCE(${alias}.${c}, 0)`).join(', ')})::text`;
+  const hour = (c: string) => `date_bin('1 hour', ${c}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+  const wrong = await withClient(databaseUrl, async (client) => {
+    const hours = await client.query(
+      `WITH hours AS (
+         SELECT generate_series(${hour('min(window_start)')}, ${hour('max(window_start)')}, interval '1 hour') AS h
+         FROM pool_windows
+       )
+       SELECT h, e.levels AS expected, ${levels('c')} AS kept
+       FROM hours
+       CROSS JOIN LATERAL (
+         SELECT ${levels('s')} AS levels FROM (
+           SELECT sum(sessions) AS sessions, sum(displayed) AS displayed, sum(locked) AS locked,
+                  sum(available) AS available, sum(cooling) AS cooling
+           FROM pool_windows WHERE window_start < h) s
+       ) e
+       LEFT JOIN pool_checkpoints c ON c.hour_start = h`,
+    );
+    const windows = await client.query(
+      `SELECT w.window_start, e.levels AS expected, ${levels('l')} AS kept
+       FROM pool_windows w
+       CROSS JOIN LATERAL (
+         SELECT ${levels('s')} AS levels FROM (
+           SELECT sum(sessions) AS sessions, sum(displayed) AS displayed, sum(locked) AS locked,
+                  sum(available) AS available, sum(cooling) AS cooling
+           FROM pool_windows p WHERE p.window_start >= ${hour('w.window_start')} AND p.window_start <= w.window_start) s
+       ) e
+       LEFT JOIN pool_window_levels l ON l.window_start = w.window_start`,
+    );
+    expect(hours.rows.length).toBeGreaterThan(5);
+    expect(windows.rows.length).toBeGreaterThan(30);
+    return [...hours.rows, ...windows.rows].filter((row) => row.kept !== row.expected);
+  });
+  expect(wrong).toEqual([]);
 }
 
 async function legacyViews(databaseUrl: string) {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DEV_DEALER_WEBHOOK_KEY } from '@callpool/config';
@@ -43,7 +44,8 @@ function receiver(flaky: string, failures: number): { server: Server; received: 
         callSid: body.call_sid,
         at: Date.now(),
         status,
-        verified: verifyDelivery(SECRET, raw, signature, Math.floor(Date.now() / 1000)),
+        verified:
+          verifyDelivery(SECRET, raw, signature, Math.floor(Date.now() / 1000)) && contractSignature(raw, signature),
         idempotencyKey: String(request.headers['idempotency-key']),
         body,
       });
@@ -51,6 +53,12 @@ function receiver(flaky: string, failures: number): { server: Server; received: 
     });
   });
   return { server, received };
+}
+
+/** CONTRACT.md's rule computed here, not with the project's own signing code: hex HMAC-SHA256 of "<t>.<body>". */
+function contractSignature(body: string, header: string): boolean {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
+  return !!match && createHmac('sha256', SECRET).update(`${match[1]}.${body}`).digest('hex') === match[2];
 }
 
 describe('dealer webhooks', () => {

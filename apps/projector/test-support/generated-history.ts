@@ -11,6 +11,8 @@ export function generatedHistory(
   sessions: number,
   label: string,
   startAt = Date.parse('2030-02-01T08:00:00Z'),
+  /** When session `i` starts, after startAt (default: every 15 s). */
+  sessionOffset: (i: number) => number = (i) => i * 15000,
 ): History {
   let seq = 0;
   const out: History = { allocations: [], calls: [], webEvents: [] };
@@ -33,7 +35,7 @@ export function generatedHistory(
         tier: 'premium',
       }),
     );
-  for (let i = 0; i < sessions; i++) session(i, startAt + i * 15000);
+  for (let i = 0; i < sessions; i++) session(i, startAt + sessionOffset(i));
   out.allocations.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
   return out;
 

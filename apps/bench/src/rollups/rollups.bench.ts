@@ -14,6 +14,8 @@ export interface RollupBenchResult {
   rollupRows: Record<string, number>;
   listingPerformance: { rollups: LatencySummary; legacyMs: number | null };
   poolHealth7Days: { rollups: LatencySummary; legacyMs: number | null };
+  /** The same week from the running sums over every window since the first (the view before checkpoints). */
+  poolHealth7DaysWithoutCheckpoints: LatencySummary;
 }
 
 /** The projector's built modules, loaded at run time like bench/measure/host.ts does. */
@@ -64,6 +66,7 @@ export async function benchRollups(ctx: BenchContext, size: RollupBenchSize): Pr
       rollupRows: await rowCounts(client),
       listingPerformance: { rollups: await timed(client, lp, dealer), legacyMs: null },
       poolHealth7Days: { rollups: await timed(client, ph, week), legacyMs: null },
+      poolHealth7DaysWithoutCheckpoints: await withoutCheckpoints(client, ph, week),
     };
     await legacyViews(client);
     result.listingPerformance.legacyMs = await once(client, lp.replace('listing_performance', 'legacy_lp'), dealer());
@@ -91,6 +94,18 @@ async function timed(client: Client, sql: string, params: () => unknown[]): Prom
   return summarise(samples);
 }
 
+/** The view before checkpoints (running sums from the first window): same rows, checked here, then timed. */
+async function withoutCheckpoints(client: Client, sql: string, week: () => unknown[]): Promise<LatencySummary> {
+  const { poolHealth } = projector('migrations/1767000000020-rollups');
+  await client.query(poolHealth.replace('CREATE OR REPLACE VIEW pool_health', 'CREATE TEMP VIEW windows_ph'));
+  const windowsSql = sql.replace('pool_health', 'windows_ph');
+  const params = week();
+  const rows = async (text: string) => JSON.stringify((await client.query(`${text} ORDER BY 1`, params)).rows);
+  if ((await rows(sql)) !== (await rows(windowsSql)))
+    throw new Error('rollups: pool_health from checkpoints differs from the running sums over every window');
+  return timed(client, windowsSql, week);
+}
+
 async function once(client: Client, sql: string, params: unknown[]): Promise<number | null> {
   await client.query(`SET statement_timeout = ${LEGACY_TIMEOUT_MS}`);
   const started = Date.now();
@@ -113,7 +128,7 @@ async function legacyViews(client: Client): Promise<void> {
 
 async function rowCounts(client: Client): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const table of ['listing_totals', 'listing_visitors', 'listing_daily', 'pool_windows'])
+  for (const table of ['listing_totals', 'listing_visitors', 'listing_daily', 'pool_windows', 'pool_checkpoints'])
     counts[table] = Number((await client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
   return counts;
 }

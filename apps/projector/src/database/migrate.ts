@@ -9,6 +9,7 @@ import { DeadLettersV31767000000010 } from '../migrations/1767000000010-dead-let
 import { Rollups1767000000020 } from '../migrations/1767000000020-rollups';
 import { DealerWebhooks1767000000021 } from '../migrations/1767000000021-dealer-webhooks';
 import { LogIdentity1767000000040 } from '../migrations/1767000000040-log-identity';
+import { PoolCheckpoints1767000000070 } from '../migrations/1767000000070-pool-checkpoints';
 import { quoteIdent } from './connection';
 import { ensureOwnerRole, grantAnalyst, handOverSchema } from './roles';
 
@@ -40,6 +41,7 @@ export async function migrateSchema(
     Rollups1767000000020,
     DealerWebhooks1767000000021,
     LogIdentity1767000000040,
+    PoolCheckpoints1767000000070,
   ];
   const dataSource = new DataSource({
     type: 'postgres',

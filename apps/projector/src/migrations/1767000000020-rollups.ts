@@ -79,7 +79,7 @@ WHERE t.registered OR t.displays > 0 OR t.calls > 0`;
  * later) are cut off, as before. Deltas are summed as integers (bigint sums
  * would be numeric, several times slower per row).
  */
-const poolHealth = `
+export const poolHealth = `
 CREATE OR REPLACE VIEW pool_health AS
 WITH running AS (
   SELECT p.window_start,
