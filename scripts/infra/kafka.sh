@@ -9,7 +9,7 @@
 #
 # Env: KAFKA_BROKERS (default 127.0.0.1:9092; the first host:port is used, the
 #      controller listens on port+1), KAFKA_START_TIMEOUT (seconds, default 60),
-#      KAFKA_HEAP (default 512m).
+#      KAFKA_HEAP (default 512m), KAFKA_DATA_DIR (default .data/kafka).
 # Files: .cache/kafka/<version>/lib (jars), .data/kafka/ (server.properties,
 #        kraft/ = log.dirs, server.log, kafka.out, kafka.pid). Both git-ignored.
 set -euo pipefail
@@ -21,7 +21,9 @@ VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM" | he
 [ -n "$VERSION" ] || { echo "kafka.sh: no <kafka.version> in $POM" >&2; exit 1; }
 CACHE="$ROOT/.cache/kafka/$VERSION"
 LIB="$CACHE/lib"
-DATA="$ROOT/.data/kafka"
+# KAFKA_DATA_DIR: another broker of the same checkout (a test's own, on other ports) keeps its own
+# data and pid file; the default is the checkout's one broker.
+DATA="${KAFKA_DATA_DIR:-$ROOT/.data/kafka}"
 PIDFILE="$DATA/kafka.pid"
 PROPS="$DATA/server.properties"
 LOGFILE="$DATA/server.log"

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import { CallDriver } from '@callpool/call-driver';
 import { waitFor } from '@callpool/testing';
 import { E2eStack, http } from './support/stack';
@@ -10,14 +11,17 @@ import { E2eStack, http } from './support/stack';
  * Chaos under load: while displays, page views and signed webhooks are
  * driven, the allocator and then call-ingest are killed with SIGKILL and
  * brought back with `npm run up`, then the Kafka broker is stopped and
- * started again. Afterwards no number is held by two live
+ * started again, then Postgres goes away and comes back. Afterwards no number is held by two live
  * holders, every call call-ingest accepted is in `calls` exactly once, and
  * every display answered 2xx is in the log (projected into `displays`).
  * Sessions outlive the test (SESSION_IDLE_SECONDS), so any number shown to a
  * second (session, listing) would be a double hand-out. The stack runs on a
  * broker of its own (KRaft, started by `npm run up` from this checkout's
  * .data/kafka on port 18092, stopped by `npm run down`): the machine's shared
- * broker and Postgres are never restarted, other work depends on them.
+ * broker and Postgres are never restarted, other work depends on them. What a
+ * Postgres restart does to the services is done to this test's database only:
+ * every connection to it is terminated and new ones are refused for a while
+ * (`ALLOW_CONNECTIONS false`), then it accepts them again.
  */
 const run = promisify(execFile);
 const root = join(__dirname, '../..');
@@ -28,6 +32,9 @@ const stack = new E2eStack('e2e_chaos', 18000, {
   DEMO_SITE: 'off',
 });
 const env = stack.env as Record<string, string>;
+// The broker's own data and pid file, in the stack's run dir (removed with it): `npm test` may be running
+// this checkout's default broker from .data/kafka, which kafka.sh would otherwise take for this one.
+env.KAFKA_DATA_DIR = join(env.CALLPOOL_RUN_DIR, 'kafka');
 const admin = env.CALLPOOL_ADMIN_TOKEN;
 const LISTINGS = ['C-1', 'C-2', 'C-3', 'C-4', 'C-5'];
 
@@ -57,6 +64,23 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Our own broker only: scripts/infra/kafka.sh acts on this checkout's pid file. */
 const broker = (command: 'stop' | 'start') =>
   run('bash', ['scripts/infra/kafka.sh', command], { cwd: root, env: stack.env, timeout: 120000 });
+
+/** Postgres "restarts" for this stack's database: its connections cut, refused for `ms`, then back. */
+async function postgresOutage(ms: number): Promise<void> {
+  const url = new URL(env.DATABASE_URL);
+  const database = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS false`);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database]);
+    await pause(ms);
+  } finally {
+    await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`);
+    await admin.end();
+  }
+}
 
 /** A browser gives up after a while; so does the driver, and counts it as a failure. */
 async function post(path: string, body: unknown): Promise<{ status: number; body: { number?: string } }> {
@@ -111,7 +135,7 @@ async function drive(width: number): Promise<void> {
   );
 }
 
-it('loses nothing and double-books nothing when the allocator and call-ingest are killed under load', async () => {
+it('loses nothing and double-books nothing when the allocator, call-ingest, Kafka and Postgres fail under load', async () => {
   for (const listingId of LISTINGS)
     expect(
       (
@@ -159,6 +183,10 @@ it('loses nothing and double-books nothing when the allocator and call-ingest ar
   });
   await broker('start');
   await progress('displays and calls after the broker restarted');
+
+  // Postgres away: only the projector needs it, and it must pick up where its stored offsets say.
+  await postgresOutage(5000);
+  await progress('displays and calls after Postgres came back');
   driving = false;
   await load;
 
