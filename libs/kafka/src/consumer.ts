@@ -45,6 +45,8 @@ export class EventConsumer {
   readonly consumer: Consumer;
   private readonly caughtUp: CatchUp;
   private stopped = false;
+  /** The last stable offset of each partition when start() ran: what "caught up" means. */
+  readonly endOffsets = new Map<string, Map<number, bigint>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -75,6 +77,7 @@ export class EventConsumer {
     try {
       const targets = new Map<string, Map<number, bigint>>();
       for (const topic of this.options.topics) targets.set(topic, await lastStableOffsets(admin, topic));
+      for (const [topic, offsets] of targets) this.endOffsets.set(topic, offsets);
       this.caughtUp.setTargets(targets);
     } finally {
       await admin.disconnect();
