@@ -104,6 +104,8 @@ export const allocatorEnv = z
     REPLENISH_INTERVAL_MS: count(1000),
     /** With the wall clock, how often due expiries are committed. */
     EXPIRY_INTERVAL_MS: count(1000),
+    /** How often the start-up replay logs how far it is (it has no deadline; the lines show it is moving). */
+    ALLOCATOR_REPLAY_PROGRESS_MS: count(5000),
     /**
      * Rate limits of POST /v1/displays and POST /v1/page-views (each route
      * counted apart): requests per client address and per visitor id within

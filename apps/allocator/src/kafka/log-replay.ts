@@ -49,9 +49,7 @@ export class LogReplay {
       await this.webFollower.start();
       this.expect(this.webFollower, this.topics.webEvents, () => true);
       await this.webFollower.whenCaughtUp();
-      const allocations = this.consumer('allocations', this.topics.allocations, (batch) =>
-        this.foldAllocations(batch),
-      );
+      const allocations = this.consumer('allocations', this.topics.allocations, (batch) => this.foldAllocations(batch));
       this.allocations = allocations;
       try {
         await allocations.start();

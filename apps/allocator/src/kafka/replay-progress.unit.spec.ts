@@ -7,7 +7,11 @@ describe('start-up replay progress', () => {
     jest.useFakeTimers();
     let now = 0;
     const lines: string[] = [];
-    const progress = new ReplayProgress((line) => lines.push(line), 5000, () => now);
+    const progress = new ReplayProgress(
+      (line) => lines.push(line),
+      5000,
+      () => now,
+    );
     progress.target('web-events', 0, 400n);
     progress.target('allocations', 0, 600n);
     progress.start();
@@ -28,7 +32,11 @@ describe('start-up replay progress', () => {
   });
 
   it('counts a partition at most up to its target (records written after start-up are not part of the replay)', () => {
-    const progress = new ReplayProgress(() => undefined, 5000, () => 1000);
+    const progress = new ReplayProgress(
+      () => undefined,
+      5000,
+      () => 1000,
+    );
     progress.target('allocations', 0, 10n);
     progress.fold('allocations', 0, 20, 19n);
     expect(progress.line()).toMatch(/offset 10 of 10 \(100\.0%\)/);
