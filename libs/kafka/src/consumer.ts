@@ -34,6 +34,13 @@ export interface EventConsumerOptions {
    * stay in order; `handle` must then be safe to run for two partitions at once.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * kafkajs gives up on a consumer for good after an error it deems
+   * non-retriable, e.g. `KafkaJSGroupCoordinatorNotFound` while a restarted
+   * broker is still loading its coordinators: the service would stop reading
+   * silently. Called then (unless stopped); the owner builds a new consumer.
+   */
+  onGivenUp?: (error: Error) => void;
 }
 
 /**
@@ -45,8 +52,6 @@ export class EventConsumer {
   readonly consumer: Consumer;
   private readonly caughtUp: CatchUp;
   private stopped = false;
-  /** The last stable offset of each partition when start() ran: what "caught up" means. */
-  readonly endOffsets = new Map<string, Map<number, bigint>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -65,6 +70,9 @@ export class EventConsumer {
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       if (this.stopped) void this.consumer.disconnect().catch(() => undefined);
     });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.stopped) this.options.onGivenUp?.(payload.error);
+    });
     this.caughtUp = new CatchUp();
     this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) =>
       this.caughtUp.consumed(payload.topic, payload.partition, BigInt(payload.lastOffset)),
@@ -77,7 +85,6 @@ export class EventConsumer {
     try {
       const targets = new Map<string, Map<number, bigint>>();
       for (const topic of this.options.topics) targets.set(topic, await lastStableOffsets(admin, topic));
-      for (const [topic, offsets] of targets) this.endOffsets.set(topic, offsets);
       this.caughtUp.setTargets(targets);
     } finally {
       await admin.disconnect();

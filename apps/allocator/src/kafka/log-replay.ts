@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { Logger } from '@nestjs/common';
-import { EventConsumer, ConsumedBatch } from '@callpool/kafka';
+import { EventConsumer, ConsumedBatch, lastStableOffsets } from '@callpool/kafka';
 import { isPoolEvent } from '@callpool/pool-domain';
 import { PoolShard } from '../pool/pool-shard';
 import { ReplayProgress } from './replay-progress';
@@ -45,15 +45,14 @@ export class LogReplay {
     this.progress = progress;
     progress.start();
     try {
+      await this.expectUpTo(progress);
       this.webFollower = this.consumer('web', this.topics.webEvents, (batch) => this.foldWebEvents(batch));
       await this.webFollower.start();
-      this.expect(this.webFollower, this.topics.webEvents, () => true);
       await this.webFollower.whenCaughtUp();
       const allocations = this.consumer('allocations', this.topics.allocations, (batch) => this.foldAllocations(batch));
       this.allocations = allocations;
       try {
         await allocations.start();
-        this.expect(allocations, this.topics.allocations, (partition) => partition === this.topics.shard);
         await allocations.whenCaughtUp();
       } finally {
         this.allocations = null;
@@ -85,10 +84,18 @@ export class LogReplay {
     });
   }
 
-  /** The partitions of `topic` this replay reads, to their end at start: the progress line's "of". */
-  private expect(consumer: EventConsumer, topic: string, ours: (partition: number) => boolean): void {
-    for (const [partition, end] of consumer.endOffsets.get(topic) ?? [])
-      if (ours(partition)) this.progress?.target(topic, partition, end);
+  /** Where the replay ends (every web-events partition, this shard's allocations partition): the progress line's "of". */
+  private async expectUpTo(progress: ReplayProgress): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (const [partition, end] of await lastStableOffsets(admin, this.topics.webEvents))
+        progress.target(this.topics.webEvents, partition, end);
+      const allocations = await lastStableOffsets(admin, this.topics.allocations);
+      progress.target(this.topics.allocations, this.topics.shard, allocations.get(this.topics.shard) ?? 0n);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private counted(batch: ConsumedBatch): void {
