@@ -40,8 +40,8 @@ const USAGE = `node dist/apps/bench/src/main.js [options]
   --out <dir>            logs and profiles (default .data/bench)
   --json <file>          also write the results as JSON
   --smoke                every benchmark at a tiny scale (levels 1,8, 1 s, 2,000 events, a rebuild of
-                         20,000): proves the
-                         suite runs, as CI does; its figures are not worth recording`;
+                         20,000 with progress every 250 ms): proves the suite runs, as CI does; its
+                         figures are not worth recording`;
 
 const list = (value: string) =>
   value
