@@ -34,13 +34,6 @@ export interface EventConsumerOptions {
    * stay in order; `handle` must then be safe to run for two partitions at once.
    */
   partitionsConsumedConcurrently?: number;
-  /**
-   * kafkajs gives up on a consumer for good after an error it deems
-   * non-retriable, e.g. `KafkaJSGroupCoordinatorNotFound` while a restarted
-   * broker is still loading its coordinators: the service would stop reading
-   * silently. Called then (unless stopped); the owner builds a new consumer.
-   */
-  onGivenUp?: (error: Error) => void;
 }
 
 /**
@@ -69,9 +62,6 @@ export class EventConsumer {
     // connecting finds nothing to stop, and the restart joins its group afterwards. Leave again.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       if (this.stopped) void this.consumer.disconnect().catch(() => undefined);
-    });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart && !this.stopped) this.options.onGivenUp?.(payload.error);
     });
     this.caughtUp = new CatchUp();
     this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) =>
