@@ -116,7 +116,9 @@ export class AllocatorLifecycle implements OnApplicationShutdown {
       allocations: topicName('allocations', prefix),
       webEvents: topicName('webEvents', prefix),
     };
-    this.replay = this.unlessStopping(new LogReplay(this.kafka, topics, this.shard));
+    this.replay = this.unlessStopping(
+      new LogReplay(this.kafka, topics, this.shard, this.config.ALLOCATOR_REPLAY_PROGRESS_MS),
+    );
     await this.replay.rebuild();
     if (this.clock instanceof ManualClock && this.shard.state.lastEventAt > 0)
       this.clock.catchUpTo(new Date(this.shard.state.lastEventAt));

@@ -107,6 +107,8 @@ export const allocatorEnv = z
     REPLENISH_INTERVAL_MS: count(1000),
     /** With the wall clock, how often due expiries are committed. */
     EXPIRY_INTERVAL_MS: count(1000),
+    /** How often the start-up replay logs how far it is (it has no deadline; the lines show it is moving). */
+    ALLOCATOR_REPLAY_PROGRESS_MS: count(5000),
     /**
      * Group commit (src/kafka/group-commit.ts): transactional producers the
      * shard pipelines its transactions over (2: the next batch is written

@@ -20,7 +20,7 @@ describe('npm run bench -- --smoke', () => {
     const run = spawnSync(
       process.execPath,
       ['dist/apps/bench/src/main.js', '--smoke', '--json', json, '--out', join(dir, 'out')],
-      { cwd: root, env: process.env, encoding: 'utf8', timeout: 170_000 },
+      { cwd: root, env: process.env, encoding: 'utf8', timeout: 270_000 },
     );
     expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr.slice(-3000) }).toEqual({
       status: 0,
@@ -55,5 +55,21 @@ describe('npm run bench -- --smoke', () => {
     expect(rollups.listingPerformance.rollups.p50).toBeGreaterThan(0);
     expect(rollups.poolHealth7Days.rollups.p50).toBeGreaterThan(0);
     expect(Object.keys(rollups.rollupRows).length).toBeGreaterThan(0);
-  }, 180_000);
+
+    // The state rebuild: both services rebuilt every event of the log, each beside a plain read of it,
+    // and both said how far they were while they replayed (a long replay must not look stuck).
+    const rebuild = report.rebuild!;
+    expect(rebuild.events).toBeGreaterThanOrEqual(20_000);
+    expect(rebuild.read.allTopics.events).toBe(rebuild.events);
+    expect(rebuild.read.allTopics.seconds).toBeGreaterThan(0);
+    expect(rebuild.read.allocatorTopics.events).toBe(rebuild.topics.allocations + rebuild.topics.webEvents);
+    expect(rebuild.allocator.startUp.seconds).toBeGreaterThan(0);
+    expect(rebuild.allocator.rebuiltLine).toMatch(/^rebuilt shard 0 in \d+ ms: 2500 numbers/);
+    expect(rebuild.allocator.progressLines).toBeGreaterThan(0);
+    expect(rebuild.allocator.lastProgressLine).toMatch(/^replaying the log: \d+ events folded, offset \d+ of \d+/);
+    expect(rebuild.projector.rebuild.events).toBe(rebuild.events);
+    expect(rebuild.projector.rebuild.seconds).toBeGreaterThan(0);
+    expect(rebuild.projector.progressLines).toBeGreaterThan(0);
+    expect(rebuild.projector.lastProgressLine).toMatch(/events projected, offset \d+ of \d+/);
+  }, 290_000);
 });

@@ -4,6 +4,7 @@ import { benchAllocator } from './allocator/allocator.bench';
 import { benchCallIngest } from './call-ingest/call-ingest.bench';
 import { BenchContext } from './context';
 import { benchProjector } from './projector/projector.bench';
+import { benchRebuild } from './rebuild/rebuild.bench';
 import { benchRollups } from './rollups/rollups.bench';
 import { parseBenchOptions } from './options';
 import { BenchReport, markdownReport, printReport } from './report';
@@ -52,6 +53,11 @@ async function main(): Promise<void> {
       days: 30,
     });
   }
+  if (options.only.includes('rebuild'))
+    report.rebuild = await benchRebuild(ctx, {
+      events: options.rebuildEvents,
+      progressEveryMs: options.rebuildProgressMs,
+    });
   printReport(report, process.stdout);
   report.markdown = markdownReport(report);
   if (options.json) writeFileSync(options.json, JSON.stringify(report, null, 2));

@@ -2,6 +2,7 @@ import type { AllocatorBenchResult } from './allocator/allocator.bench';
 import type { CallIngestBenchResult } from './call-ingest/call-ingest.bench';
 import type { BenchOptions } from './options';
 import type { ProjectorBenchResult } from './projector/projector.bench';
+import type { RebuildBenchResult } from './rebuild/rebuild.bench';
 import type { RollupBenchResult } from './rollups/rollups.bench';
 import { rollupsLines, rollupsMarkdown } from './rollups/rollups.report';
 import { ms, perSecond, times } from './measure/stats';
@@ -14,8 +15,9 @@ export interface BenchReport {
   projector?: ProjectorBenchResult;
   callIngest?: CallIngestBenchResult;
   rollups?: RollupBenchResult;
+  rebuild?: RebuildBenchResult;
   /** One section per benchmark that ran, for docs/benchmarks.md. */
-  markdown?: Partial<Record<'allocator' | 'projector' | 'call-ingest' | 'rollups', string>>;
+  markdown?: Partial<Record<'allocator' | 'projector' | 'call-ingest' | 'rollups' | 'rebuild', string>>;
 }
 
 export const REPRODUCE = {
@@ -23,6 +25,7 @@ export const REPRODUCE = {
   projector: 'npm run bench -- --only projector',
   'call-ingest': 'npm run bench -- --only call-ingest',
   rollups: 'npm run bench -- --only rollups',
+  rebuild: 'npm run bench -- --only rebuild',
 };
 
 /** The allocator level the aims are judged at: the best callpool throughput whose p99 stays under 25 ms. */
@@ -51,6 +54,7 @@ export function markdownReport(report: BenchReport): NonNullable<BenchReport['ma
     ...(report.projector ? { projector: section(projectorMarkdown(report.projector)) } : {}),
     ...(report.callIngest ? { 'call-ingest': section(callIngestMarkdown(report.callIngest)) } : {}),
     ...(report.rollups ? { rollups: section(rollupsMarkdown(report.rollups, REPRODUCE.rollups)) } : {}),
+    ...(report.rebuild ? { rebuild: section(rebuildMarkdown(report.rebuild)) } : {}),
   };
 }
 
@@ -86,6 +90,32 @@ function projectorMarkdown(result: ProjectorBenchResult): string[] {
     `| callpool projector: Kafka → Postgres, batches of ${result.batchSize}, offsets in the same transaction | ${result.projector.seconds.toFixed(2)} | ${perSecond(result.projector.eventsPerSecond)} |`,
     '',
     `**Ratio: ${times(result.projector.eventsPerSecond / result.copy.eventsPerSecond)}** of COPY. Aim: ≥ 0.5× — ${result.projector.eventsPerSecond >= 0.5 * result.copy.eventsPerSecond ? 'met' : 'not met'}.`,
+  ];
+}
+
+const seconds = (s: number) => `${s.toFixed(1)} s`;
+
+function rebuildMarkdown(result: RebuildBenchResult): string[] {
+  const { read, allocator, projector } = result;
+  return [
+    `### State rebuild of ${result.events.toLocaleString('en-US')} events (\`${REPRODUCE.rebuild}\`)`,
+    '',
+    `${result.events.toLocaleString('en-US')} events (${Object.entries(result.eventTypes)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(
+        ', ',
+      )}): ${result.topics.allocations.toLocaleString('en-US')} on callpool.allocations, ${result.topics.webEvents.toLocaleString('en-US')} on callpool.web-events, ${result.topics.calls.toLocaleString('en-US')} on callpool.calls; produced in ${seconds(result.produceSeconds)}.`,
+    '',
+    '| side | events | seconds | events/s | time against the plain read |',
+    '|---|---:|---:|---:|---:|',
+    `| baseline: a plain kafkajs consumer reads the allocator's topics (web-events, allocations) to the end, JSON.parse of each value | ${read.allocatorTopics.events.toLocaleString('en-US')} | ${read.allocatorTopics.seconds.toFixed(1)} | ${perSecond(read.allocatorTopics.eventsPerSecond)} | 1.00× |`,
+    `| allocator start-up: \`node dist/apps/allocator/src/main.js\` to \`/health\` 200, state folded from the log (on empty topics: ${seconds(allocator.emptyStartSeconds)}) | ${allocator.startUp.events.toLocaleString('en-US')} | ${allocator.startUp.seconds.toFixed(1)} | ${perSecond(allocator.startUp.eventsPerSecond)} | ${times(allocator.startUp.seconds / read.allocatorTopics.seconds)} |`,
+    `| baseline: the same plain consumer reads all three topics to the end | ${read.allTopics.events.toLocaleString('en-US')} | ${read.allTopics.seconds.toFixed(1)} | ${perSecond(read.allTopics.eventsPerSecond)} | 1.00× |`,
+    `| \`npm run projector:rebuild\` (\`node dist/apps/projector/src/rebuild.js\`) into a fresh database, until swapped in and exited (on empty topics: ${seconds(projector.emptyRebuildSeconds)}) | ${projector.rebuild.events.toLocaleString('en-US')} | ${projector.rebuild.seconds.toFixed(1)} | ${perSecond(projector.rebuild.eventsPerSecond)} | ${times(projector.rebuild.seconds / read.allTopics.seconds)} |`,
+    '',
+    `**Allocator start-up replay: ${seconds(allocator.startUp.seconds)}; projector rebuild: ${seconds(projector.rebuild.seconds)}** (${times(allocator.startUp.seconds / read.allocatorTopics.seconds)} and ${times(projector.rebuild.seconds / read.allTopics.seconds)} the time of just reading the same log).`,
+    '',
+    `Progress: the allocator logged ${allocator.progressLines} progress line(s) while replaying${allocator.lastProgressLine ? ` (last: \`${allocator.lastProgressLine}\`)` : ''}${allocator.rebuiltLine ? `, then \`${allocator.rebuiltLine}\`` : ''}; projector:rebuild printed ${projector.progressLines} (every ${projector.progressEveryMs / 1000} s${projector.lastProgressLine ? `; last: \`${projector.lastProgressLine}\`` : ''}).`,
   ];
 }
 
@@ -140,5 +170,15 @@ export function printReport(report: BenchReport, out: NodeJS.WritableStream): vo
   if (report.rollups) {
     for (const line of rollupsLines(report.rollups)) out.write(`  ${line}\n`);
     out.write(`               reproduce: ${REPRODUCE.rollups}\n`);
+  }
+  if (report.rebuild) {
+    const { read, allocator, projector, events } = report.rebuild;
+    out.write(
+      `  rebuild      ${events} events: allocator start-up ${seconds(allocator.startUp.seconds)} (${perSecond(allocator.startUp.eventsPerSecond)}, ${times(allocator.startUp.seconds / read.allocatorTopics.seconds)} the time of a plain read, ${seconds(read.allocatorTopics.seconds)}), ${allocator.progressLines} progress lines\n`,
+    );
+    out.write(
+      `               projector:rebuild ${seconds(projector.rebuild.seconds)} (${perSecond(projector.rebuild.eventsPerSecond)}, ${times(projector.rebuild.seconds / read.allTopics.seconds)} the time of a plain read, ${seconds(read.allTopics.seconds)}), ${projector.progressLines} progress lines\n`,
+    );
+    out.write(`               reproduce: ${REPRODUCE.rebuild}\n`);
   }
 }

@@ -37,6 +37,8 @@ export const projectorEnv = z
     PROJECTOR_SCHEMA: schemaName.default('callpool'),
     /** How long the projector waits before reconnecting after a failed batch. */
     PROJECTOR_RETRY_MS: z.coerce.number().int().min(10).max(60000).default(1000),
+    /** How often a rebuild (`npm run projector:rebuild`, or the projector's own) logs how far it is. */
+    PROJECTOR_REBUILD_PROGRESS_MS: z.coerce.number().int().min(100).default(5000),
     /** Event ids are kept this many days of event time to recognise redeliveries (projection/dedupe-horizon.ts). */
     PROJECTOR_DEDUPE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** How often (real time) ids past that horizon are deleted. */

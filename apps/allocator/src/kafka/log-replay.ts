@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { Logger } from '@nestjs/common';
-import { EventConsumer, ConsumedBatch } from '@callpool/kafka';
+import { EventConsumer, ConsumedBatch, lastStableOffsets } from '@callpool/kafka';
 import { isPoolEvent } from '@callpool/pool-domain';
 import { PoolShard } from '../pool/pool-shard';
+import { ReplayProgress } from './replay-progress';
 
 export interface ReplayTopics {
   prefix: string;
@@ -27,27 +28,39 @@ export class LogReplay {
   private webFollower: EventConsumer | null = null;
   private allocations: EventConsumer | null = null;
   private readonly log = new Logger('log-replay');
+  private progress: ReplayProgress | null = null;
   skipped = 0;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly topics: ReplayTopics,
     private readonly shard: PoolShard,
+    /** How often a progress line is logged while replaying; the replay itself has no deadline. */
+    private readonly progressEveryMs = 5000,
   ) {}
 
   async rebuild(): Promise<void> {
     const started = Date.now();
-    this.webFollower = this.consumer('web', this.topics.webEvents, (batch) => this.foldWebEvents(batch));
-    await this.webFollower.start();
-    await this.webFollower.whenCaughtUp();
-    const allocations = this.consumer('allocations', this.topics.allocations, (batch) => this.foldAllocations(batch));
-    this.allocations = allocations;
+    const progress = new ReplayProgress((line) => this.log.log(line), this.progressEveryMs);
+    this.progress = progress;
+    progress.start();
     try {
-      await allocations.start();
-      await allocations.whenCaughtUp();
+      await this.expectUpTo(progress);
+      this.webFollower = this.consumer('web', this.topics.webEvents, (batch) => this.foldWebEvents(batch));
+      await this.webFollower.start();
+      await this.webFollower.whenCaughtUp();
+      const allocations = this.consumer('allocations', this.topics.allocations, (batch) => this.foldAllocations(batch));
+      this.allocations = allocations;
+      try {
+        await allocations.start();
+        await allocations.whenCaughtUp();
+      } finally {
+        this.allocations = null;
+        await allocations.stop();
+      }
     } finally {
-      this.allocations = null;
-      await allocations.stop();
+      progress.stop();
+      this.progress = null;
     }
     const { numbers, sessions } = this.shard.state;
     this.log.log(
@@ -71,8 +84,28 @@ export class LogReplay {
     });
   }
 
+  /** Where the replay ends (every web-events partition, this shard's allocations partition): the progress line's "of". */
+  private async expectUpTo(progress: ReplayProgress): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (const [partition, end] of await lastStableOffsets(admin, this.topics.webEvents))
+        progress.target(this.topics.webEvents, partition, end);
+      const allocations = await lastStableOffsets(admin, this.topics.allocations);
+      progress.target(this.topics.allocations, this.topics.shard, allocations.get(this.topics.shard) ?? 0n);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private counted(batch: ConsumedBatch): void {
+    const last = batch.messages[batch.messages.length - 1];
+    if (last) this.progress?.fold(batch.topic, batch.partition, batch.messages.length, BigInt(last.offset));
+  }
+
   private foldAllocations(batch: ConsumedBatch): void {
     if (batch.partition !== this.topics.shard) return;
+    this.counted(batch);
     for (const message of batch.messages) {
       if (!message.decoded.ok) {
         this.skip(message.decoded.reason, message.offset);
@@ -84,6 +117,7 @@ export class LogReplay {
   }
 
   private foldWebEvents(batch: ConsumedBatch): void {
+    this.counted(batch);
     for (const message of batch.messages) {
       if (!message.decoded.ok) {
         this.skip(message.decoded.reason, message.offset);

@@ -95,7 +95,8 @@ async function migrate(ctx: BenchContext, databaseUrl: string): Promise<void> {
   await hosted.stop();
 }
 
-async function produce(ctx: BenchContext, prefix: string, history: History): Promise<void> {
+/** The history onto the three topics of `prefix`, partition 0, 1,000 events a request. */
+export async function produce(ctx: BenchContext, prefix: string, history: History): Promise<void> {
   const kafka = createKafka({ brokers: ctx.kafkaBrokers.split(','), clientId: 'bench-producer', topicPrefix: prefix });
   await ensureTopics(kafka, prefix);
   const publisher = new EventPublisher(kafka);

@@ -31,7 +31,7 @@ export interface RebuildOptions {
 export async function rebuildProjection(
   config: ProjectorConfig,
   log: RunnerLog,
-  { keepRetired = false, progressEveryMs = 5000 }: RebuildOptions = {},
+  { keepRetired = false, progressEveryMs = config.PROJECTOR_REBUILD_PROGRESS_MS }: RebuildOptions = {},
 ): Promise<RebuildResult> {
   const started = Date.now();
   const live = config.PROJECTOR_SCHEMA;
