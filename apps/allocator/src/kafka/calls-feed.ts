@@ -20,6 +20,7 @@ import { PoolShard } from '../pool/pool-shard';
  */
 export class CallsFeed {
   private consumer: EventConsumer | null = null;
+  private stopped = false;
   private readonly seen = new Set<string>();
   private readonly log = new Logger('calls-feed');
   readonly groupId: string;
@@ -37,19 +38,49 @@ export class CallsFeed {
   }
 
   async start(): Promise<void> {
-    this.consumer = new EventConsumer(this.kafka, {
+    this.stopped = false;
+    await this.open();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.consumer?.stop();
+    this.consumer = null;
+  }
+
+  private async open(): Promise<void> {
+    const consumer: EventConsumer = new EventConsumer(this.kafka, {
       groupId: this.groupId,
       topics: [this.topic],
       fromBeginning: true,
       commitToGroup: false,
       handle: (batch) => this.apply(batch),
+      // kafkajs gave up for good (a restarted broker still loading its group coordinators): calls would
+      // stop locking numbers until the next restart. Start again from the offsets committed with the locks.
+      onGivenUp: (error) => void this.reopen(consumer, error),
     });
-    await this.consumer.start();
+    this.consumer = consumer;
+    await consumer.start();
   }
 
-  async stop(): Promise<void> {
-    await this.consumer?.stop();
+  private async reopen(crashed: EventConsumer, error: Error): Promise<void> {
+    if (this.stopped || this.consumer !== crashed) return;
+    this.log.warn(`reading ${this.topic} stopped (${error.message}); starting over from the committed offsets`);
     this.consumer = null;
+    await crashed.stop().catch(() => undefined);
+    for (let wait = 1000; !this.stopped; wait = Math.min(wait * 2, 30_000)) {
+      try {
+        await this.open();
+        return;
+      } catch (failed) {
+        await (this.consumer as EventConsumer | null)?.stop().catch(() => undefined);
+        this.consumer = null;
+        this.log.warn(
+          `reading ${this.topic} could not start again (${(failed as Error).message}); retrying in ${wait} ms`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   }
 
   private async apply(batch: ConsumedBatch): Promise<void> {
