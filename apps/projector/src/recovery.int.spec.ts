@@ -12,7 +12,12 @@ import { rebuildProjection } from './rebuild/rebuild-projection';
 describe('projector recovery', () => {
   const prefix = uniqueTopicPrefix('projector_recovery');
   const publisher = new TestPublisher(prefix);
-  const databases: Record<'reference' | 'crashed' | 'live', string> = { reference: '', crashed: '', live: '' };
+  const databases: Record<'reference' | 'crashed' | 'live' | 'outage', string> = {
+    reference: '',
+    crashed: '',
+    live: '',
+    outage: '',
+  };
   const running: RunningProjector[] = [];
   let reference: RunningProjector;
 
@@ -67,6 +72,26 @@ describe('projector recovery', () => {
     await caughtUp(reference);
     expect(await snapshot(databases.crashed)).toEqual(await snapshot(databases.reference));
   }, 50000);
+
+  it('goes on by itself after Postgres refuses connections for a while, again and again', async () => {
+    const outage = await start(databases.outage);
+    await caughtUp(outage);
+    const name = new URL(databases.outage).pathname.slice(1);
+    // The stack's database goes away under the projector (connections killed, new ones refused) while
+    // events keep coming, then comes back: three times, at different points of a batch.
+    for (const [round, pauseMs] of [1500, 4000, 2500].entries()) {
+      await query(databases.reference, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await query(databases.reference, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+        name,
+      ]);
+      await publisher.history(generatedHistory(15, `outage-${round}`));
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      await query(databases.reference, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      await caughtUp(outage, 45000);
+    }
+    await caughtUp(reference);
+    expect(await snapshot(databases.outage)).toEqual(await snapshot(databases.reference));
+  }, 200000);
 
   it('rebuilds from offset zero into a schema swapped in under readers, equal to the incremental one', async () => {
     const live = await start(databases.live, { ANALYST_PASSWORD: '' });

@@ -7,6 +7,8 @@ export interface ConsumedMessage {
   partition: number;
   offset: string;
   key: string | null;
+  /** The record's timestamp (ms since the epoch, as kafkajs gives it). */
+  timestamp: string;
   decoded: DecodeResult;
 }
 
@@ -35,48 +37,58 @@ export interface EventConsumerOptions {
    */
   partitionsConsumedConcurrently?: number;
   /**
-   * kafkajs gives up on a consumer for good after an error it deems
-   * non-retriable, e.g. `KafkaJSGroupCoordinatorNotFound` while a restarted
-   * broker is still loading its coordinators: the service would stop reading
-   * silently. Called then (unless stopped); the owner builds a new consumer.
+   * Told when kafkajs gave up on its consumer and this one is being rebuilt
+   * (for a log line; nothing to do: the rebuild resumes where handling left off).
    */
-  onGivenUp?: (error: Error) => void;
+  onRebuild?: (error: Error, attempt: number) => void;
+  /** Called for every kafkajs consumer built (the first and each rebuild), to listen to its instrumentation events. */
+  instrument?: (consumer: Consumer) => void;
 }
+
+/** How long to wait before the n-th attempt to build a consumer again after kafkajs gave up. */
+const rebuildDelayMs = (attempt: number) => Math.min(10_000, 250 * 2 ** Math.min(attempt - 1, 6));
 
 /**
  * An eachBatch consumer (eachMessage runs one message at a time) that decodes
  * every value through the contract's schemas and tracks when it has caught up
  * with everything committed before it started.
+ *
+ * kafkajs gives up on a consumer for good after an error it deems
+ * non-retriable: `KafkaJSGroupCoordinatorNotFound` while a fresh or restarted
+ * broker is still loading its coordinators is the one seen in practice, and a
+ * reader that stops silently is the worst failure a fold or a projection can
+ * have. So this class owns recovery: it builds a new kafkajs consumer in the
+ * same group and seeks every partition it has read to just after the last
+ * message `handle` finished, skipping anything a rebuilt consumer re-delivers
+ * below that. Owners see one uninterrupted stream, each message once.
  */
 export class EventConsumer {
-  readonly consumer: Consumer;
+  private current: Consumer;
   private readonly caughtUp: CatchUp;
+  /** `${topic}/${partition}` → the offset after the last message handled (or sought to). */
+  private readonly positions = new Map<string, { topic: string; partition: number; next: bigint }>();
   private stopped = false;
+  private rebuilding = false;
+  /** Consumers kafkajs gave up on, with why (a rebuild's own consumer can give up while it joins). */
+  private readonly givenUp = new WeakMap<Consumer, Error>();
+  private rebuilds = 0;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: EventConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      readUncommitted: false,
-      sessionTimeout: 10000,
-      heartbeatInterval: 1000,
-      maxWaitTimeInMs: 100,
-      retry: { initialRetryTime: 100, retries: 10, restartOnFailure: async () => !this.stopped },
-    });
-    // kafkajs restarts a crashed consumer on a timer; a stop() that lands while that restart is
-    // connecting finds nothing to stop, and the restart joins its group afterwards. Leave again.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      if (this.stopped) void this.consumer.disconnect().catch(() => undefined);
-    });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart && !this.stopped) this.options.onGivenUp?.(payload.error);
-    });
     this.caughtUp = new CatchUp();
-    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) =>
-      this.caughtUp.consumed(payload.topic, payload.partition, BigInt(payload.lastOffset)),
-    );
+    this.current = this.build();
+  }
+
+  /** The kafkajs consumer in use now (a new one after each rebuild). */
+  get consumer(): Consumer {
+    return this.current;
+  }
+
+  /** How many times kafkajs gave up and a new consumer was built (tests, /metrics). */
+  get rebuildCount(): number {
+    return this.rebuilds;
   }
 
   async start(): Promise<void> {
@@ -89,24 +101,16 @@ export class EventConsumer {
     } finally {
       await admin.disconnect();
     }
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: this.options.commitToGroup ?? true,
-      eachBatchAutoResolve: true,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: async (payload) => {
-        const { batch } = payload;
-        const messages = batch.messages.map((m) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key ? m.key.toString() : null,
-          decoded: decodeEvent(m.value),
-        }));
-        await this.options.handle({ topic: batch.topic, partition: batch.partition, messages }, payload);
-      },
-    });
+    await this.run(this.current);
+  }
+
+  /**
+   * Moves a partition's position (after start()). A rebuilt consumer resumes from here too; messages a
+   * fetch already in flight delivers from below it are skipped.
+   */
+  seek(topic: string, partition: number, offset: bigint): void {
+    this.positions.set(`${topic}/${partition}`, { topic, partition, next: offset });
+    this.current.seek({ topic, partition, offset: offset.toString() });
   }
 
   /** Resolves once every message committed before start() has been handled. */
@@ -120,7 +124,95 @@ export class EventConsumer {
 
   stop(): Promise<void> {
     this.stopped = true;
-    return this.consumer.disconnect();
+    return this.current.disconnect();
+  }
+
+  private build(): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      readUncommitted: false,
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 100,
+      retry: { initialRetryTime: 100, retries: 10, restartOnFailure: async () => !this.stopped },
+    });
+    // kafkajs restarts a crashed consumer on a timer; a stop() that lands while that restart is
+    // connecting finds nothing to stop, and the restart joins its group afterwards. Leave again.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (this.stopped || consumer !== this.current) void consumer.disconnect().catch(() => undefined);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopped || consumer !== this.current) return;
+      this.givenUp.set(consumer, payload.error);
+      void this.rebuild(payload.error);
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (consumer === this.current)
+        this.caughtUp.consumed(payload.topic, payload.partition, BigInt(payload.lastOffset));
+    });
+    this.options.instrument?.(consumer);
+    return consumer;
+  }
+
+  private async run(consumer: Consumer): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: this.options.commitToGroup ?? true,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        const key = `${batch.topic}/${batch.partition}`;
+        const from = this.positions.get(key)?.next ?? -1n;
+        const messages = batch.messages
+          .filter((m) => BigInt(m.offset) >= from)
+          .map((m) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key ? m.key.toString() : null,
+            timestamp: m.timestamp,
+            decoded: decodeEvent(m.value),
+          }));
+        if (messages.length > 0)
+          await this.options.handle({ topic: batch.topic, partition: batch.partition, messages }, payload);
+        // A handler that threw never gets here: its batch is re-delivered (or re-read after a rebuild).
+        const last = messages[messages.length - 1];
+        if (last && consumer === this.current && payload.isRunning() && !payload.isStale())
+          this.positions.set(key, { topic: batch.topic, partition: batch.partition, next: BigInt(last.offset) + 1n });
+      },
+    });
+    // Partitions read before a rebuild resume after their last handled message, not at the group's start.
+    for (const { topic, partition, next } of this.positions.values())
+      consumer.seek({ topic, partition, offset: next.toString() });
+  }
+
+  private async rebuild(error: Error): Promise<void> {
+    if (this.rebuilding) return;
+    this.rebuilding = true;
+    try {
+      for (let attempt = 1; !this.stopped; attempt++) {
+        this.options.onRebuild?.(error, attempt);
+        await this.current.disconnect().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, rebuildDelayMs(attempt)));
+        if (this.stopped) return;
+        this.current = this.build();
+        this.rebuilds++;
+        try {
+          await this.run(this.current);
+          if (this.stopped) await this.current.disconnect().catch(() => undefined);
+          // kafkajs reports a failed join through CRASH while run() is still joining, not by throwing.
+          const failedToJoin = this.givenUp.get(this.current);
+          if (!failedToJoin) return;
+          error = failedToJoin;
+        } catch (failed) {
+          error = failed as Error;
+        }
+      }
+    } finally {
+      this.rebuilding = false;
+    }
   }
 }
 

@@ -55,32 +55,13 @@ export class CallsFeed {
       fromBeginning: true,
       commitToGroup: false,
       handle: (batch) => this.apply(batch),
-      // kafkajs gave up for good (a restarted broker still loading its group coordinators): calls would
-      // stop locking numbers until the next restart. Start again from the offsets committed with the locks.
-      onGivenUp: (error) => void this.reopen(consumer, error),
+      // Should kafkajs give up (a restarted broker still loading its coordinators), the consumer is
+      // rebuilt and resumes after the last batch applied, whose offsets went out with its locks.
+      onRebuild: (error, attempt) =>
+        this.log.warn(`reading ${this.topic} stopped (${error.message}); reading again, attempt ${attempt}`),
     });
     this.consumer = consumer;
     await consumer.start();
-  }
-
-  private async reopen(crashed: EventConsumer, error: Error): Promise<void> {
-    if (this.stopped || this.consumer !== crashed) return;
-    this.log.warn(`reading ${this.topic} stopped (${error.message}); starting over from the committed offsets`);
-    this.consumer = null;
-    await crashed.stop().catch(() => undefined);
-    for (let wait = 1000; !this.stopped; wait = Math.min(wait * 2, 30_000)) {
-      try {
-        await this.open();
-        return;
-      } catch (failed) {
-        await (this.consumer as EventConsumer | null)?.stop().catch(() => undefined);
-        this.consumer = null;
-        this.log.warn(
-          `reading ${this.topic} could not start again (${(failed as Error).message}); retrying in ${wait} ms`,
-        );
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
   }
 
   private async apply(batch: ConsumedBatch): Promise<void> {

@@ -81,6 +81,9 @@ export class LogReplay {
       fromBeginning: true,
       commitToGroup: false,
       handle: async (batch) => handle(batch),
+      // kafkajs gave up (a broker still loading its coordinators): rebuilt, it goes on after the last batch folded.
+      onRebuild: (error, attempt) =>
+        this.log.warn(`reading ${topic} stopped (${error.message}); reading again, attempt ${attempt}`),
     });
   }
 

@@ -124,19 +124,22 @@ export class ViewFeed {
           if (this.source === 'live' && isPoolEvent(event)) this.options.onEventTime(new Date(event.occurredAt));
         }
       },
+      // kafkajs gave up (a restarted broker still loading its coordinators): the consumer is rebuilt and
+      // goes on after the last event folded, into the same view.
+      onRebuild: (error, attempt) =>
+        this.options.log.warn(`reading ${this.topic} stopped (${error.message}); reading again, attempt ${attempt}`),
+      instrument: (kafkajs) => {
+        kafkajs.on(kafkajs.events.FETCH, () => (this.lastFetchAt = Date.now()));
+        kafkajs.on(kafkajs.events.CRASH, ({ payload }) => {
+          // Closing the connections makes an in-flight fetch crash, and kafkajs then schedules a restart
+          // after our disconnect: disconnecting once more cancels it.
+          if (this.stopped) return void setImmediate(() => void kafkajs.disconnect().catch(() => undefined));
+          if (payload.restart)
+            this.options.log.warn(`reading ${this.topic} failed, kafkajs retries: ${payload.error.message}`);
+        });
+      },
     });
     this.consumer = consumer;
-    consumer.consumer.on(consumer.consumer.events.FETCH, () => (this.lastFetchAt = Date.now()));
-    consumer.consumer.on(consumer.consumer.events.CRASH, ({ payload }) => {
-      // Closing the connections makes an in-flight fetch crash, and kafkajs then schedules a restart
-      // after our disconnect: disconnecting once more cancels it.
-      if (this.stopped) return void setImmediate(() => void consumer.stop().catch(() => undefined));
-      this.options.log.warn(
-        `reading ${this.topic} failed (${payload.restart ? 'kafkajs retries' : 'starting over'}): ${payload.error.message}`,
-      );
-      // kafkajs restarts itself after retriable errors; after any other, start over with a fresh replay.
-      if (!payload.restart) void this.restartAfterCrash(consumer);
-    });
     await consumer.start();
     if (this.stopped) return void (await consumer.stop());
     void consumer.whenCaughtUp().then(() => this.goLive(building));
@@ -153,11 +156,6 @@ export class ViewFeed {
     );
     this.changedSinceSnapshot = true;
     void this.snapshotIfChanged();
-  }
-
-  private async restartAfterCrash(crashed: EventConsumer): Promise<void> {
-    await crashed.stop().catch(() => undefined);
-    await this.connectUntilStopped();
   }
 
   private async snapshotIfChanged(): Promise<void> {

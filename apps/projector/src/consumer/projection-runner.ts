@@ -73,20 +73,18 @@ export class ProjectionRunner {
       commitToGroup: false,
       partitionsConsumedConcurrently: this.options.concurrency,
       handle: (batch, payload) => this.handle(epoch, batch, payload),
-      // kafkajs gave up (a restarted broker still loading its coordinators): start over from the stored offsets.
-      onGivenUp: (error) => {
-        if (epoch === this.epoch) this.fail(error);
-      },
-    });
-    consumer.consumer.on(consumer.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (epoch === this.epoch && payload.batchSize === 0) this.positions.passedMarkers(payload);
+      onRebuild: (error, attempt) =>
+        this.options.log.warn(`kafkajs gave up reading (${error.message}); reading again, attempt ${attempt}`),
+      instrument: (kafkajs) =>
+        kafkajs.on(kafkajs.events.END_BATCH_PROCESS, ({ payload }) => {
+          if (epoch === this.epoch && payload.batchSize === 0) this.positions.passedMarkers(payload);
+        }),
     });
     this.consumer = consumer;
     this.state = 'running';
     await consumer.start();
-    // Seeking after run(): a first fetch from offset 0 may still arrive; applyChunk skips what is below the stored offset.
-    for (const { topic, partition, offset } of offsets)
-      consumer.consumer.seek({ topic, partition, offset: offset.toString() });
+    // Seeking after run(): a fetch from offset 0 already in flight is skipped below these offsets.
+    for (const { topic, partition, offset } of offsets) consumer.seek(topic, partition, offset);
   }
 
   private async handle(epoch: number, batch: ConsumedBatch, payload: EachBatchPayload): Promise<void> {
@@ -200,10 +198,10 @@ function chunksOf(batch: ConsumedBatch, payload: EachBatchPayload, size: number)
     chunks.push({
       topic: batch.topic,
       partition: batch.partition,
-      messages: slice.map((m, i) => ({
+      messages: slice.map((m) => ({
         offset: m.offset,
         decoded: m.decoded,
-        timestamp: payload.batch.messages[start + i].timestamp,
+        timestamp: m.timestamp,
       })),
       nextOffset: (last ? BigInt(payload.batch.lastOffset()) : BigInt(slice[slice.length - 1].offset)) + 1n,
     });
