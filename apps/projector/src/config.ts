@@ -24,8 +24,12 @@ export const projectorEnv = z
       .string()
       .optional()
       .transform((value) => (value ? value : undefined)),
-    /** Most messages projected in one Postgres transaction. */
-    PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(1000),
+    /**
+     * Most messages projected in one Postgres transaction. Larger batches update
+     * fewer rows twice (an interval opened in one batch and closed in the next):
+     * 5 000 caught up ~30 % faster than 1 000 in `npm run bench -- --only projector`.
+     */
+    PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(5000),
     /**
      * Partitions (topics) projected at once, each batch in its own transaction.
      * Only `sessions` is written from two topics; its rows merge

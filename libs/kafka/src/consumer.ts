@@ -37,6 +37,12 @@ export interface EventConsumerOptions {
    */
   partitionsConsumedConcurrently?: number;
   /**
+   * Most bytes one fetch brings per partition (kafkajs' default: 1 MiB, about
+   * 1 400 events). A reader that writes a whole batch per transaction raises it
+   * so a fetch can hold a batch; it only matters while catching up.
+   */
+  maxBytesPerPartition?: number;
+  /**
    * Told when kafkajs gave up on its consumer and this one is being rebuilt
    * (for a log line; nothing to do: the rebuild resumes where handling left off).
    */
@@ -134,6 +140,7 @@ export class EventConsumer {
       sessionTimeout: 10000,
       heartbeatInterval: 1000,
       maxWaitTimeInMs: 100,
+      ...(this.options.maxBytesPerPartition ? { maxBytesPerPartition: this.options.maxBytesPerPartition } : {}),
       retry: { initialRetryTime: 100, retries: 10, restartOnFailure: async () => !this.stopped },
     });
     // kafkajs restarts a crashed consumer on a timer; a stop() that lands while that restart is

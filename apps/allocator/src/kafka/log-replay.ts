@@ -81,6 +81,8 @@ export class LogReplay {
       fromBeginning: true,
       commitToGroup: false,
       handle: async (batch) => handle(batch),
+      // Start-up reads the whole log: fetches of 8 MiB instead of kafkajs' 1 MiB mean fewer round trips.
+      maxBytesPerPartition: 8 * 1024 * 1024,
       // kafkajs gave up (a broker still loading its coordinators): rebuilt, it goes on after the last batch folded.
       onRebuild: (error, attempt) =>
         this.log.warn(`reading ${topic} stopped (${error.message}); reading again, attempt ${attempt}`),

@@ -35,7 +35,8 @@ export interface ProjectorBenchResult {
 
 const SCHEMA = 'callpool';
 const sqlFile = (ctx: BenchContext) => join(ctx.outDir, 'projector-sql.json');
-const BATCH_SIZE = Number(process.env.BENCH_PROJECTOR_BATCH_SIZE ?? 1000);
+/** PROJECTOR_BATCH_SIZE's own default (apps/projector/src/config.ts) unless BENCH_PROJECTOR_BATCH_SIZE says otherwise. */
+const BATCH_SIZE = Number(process.env.BENCH_PROJECTOR_BATCH_SIZE ?? 5000);
 
 /**
  * Events per second into Postgres: the real projector catching up on a

@@ -72,6 +72,7 @@ export class ProjectionRunner {
       fromBeginning: true,
       commitToGroup: false,
       partitionsConsumedConcurrently: this.options.concurrency,
+      maxBytesPerPartition: fetchBytesFor(this.options.batchSize),
       handle: (batch, payload) => this.handle(epoch, batch, payload),
       onRebuild: (error, attempt) =>
         this.options.log.warn(`kafkajs gave up reading (${error.message}); reading again, attempt ${attempt}`),
@@ -187,6 +188,15 @@ export class ProjectionRunner {
     this.transition = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * A fetch big enough to fill a batch while catching up (events are ~0.7 KB on
+ * average; 1.6 KB leaves room), so batches are as large as PROJECTOR_BATCH_SIZE
+ * says instead of kafkajs' 1 MiB (~1 400 events). Live, fetches stay small.
+ */
+export function fetchBytesFor(batchSize: number): number {
+  return Math.max(1024 * 1024, batchSize * 1600);
 }
 
 /** Splits a fetched batch into transactions of at most `size` messages; the last one also covers trailing markers. */
