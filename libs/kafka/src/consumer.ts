@@ -87,11 +87,6 @@ export class EventConsumer {
     this.current = this.build();
   }
 
-  /** The kafkajs consumer in use now (a new one after each rebuild). */
-  get consumer(): Consumer {
-    return this.current;
-  }
-
   /** How many times kafkajs gave up and a new consumer was built (tests, /metrics). */
   get rebuildCount(): number {
     return this.rebuilds;
