@@ -51,6 +51,9 @@ export interface EventConsumerOptions {
   instrument?: (consumer: Consumer) => void;
 }
 
+/** How long stop() waits for a join in flight to end before disconnecting anyway. */
+const JOIN_WAIT_ON_STOP_MS = 15_000;
+
 /** How long to wait before the n-th attempt to build a consumer again after kafkajs gave up. */
 const rebuildDelayMs = (attempt: number) => Math.min(10_000, 250 * 2 ** Math.min(attempt - 1, 6));
 
@@ -77,6 +80,8 @@ export class EventConsumer {
   private rebuilding = false;
   /** Consumers kafkajs gave up on, with why (a rebuild's own consumer can give up while it joins). */
   private readonly givenUp = new WeakMap<Consumer, Error>();
+  /** Set while the current consumer is joining its group (first start, or kafkajs restarting it). */
+  private joining: { done: Promise<void>; settle: () => void } | null = null;
   private rebuilds = 0;
 
   constructor(
@@ -123,9 +128,32 @@ export class EventConsumer {
     return this.caughtUp.done;
   }
 
-  stop(): Promise<void> {
+  /**
+   * kafkajs' stop() while its runner is joining a group only marks the runner stopped; the join
+   * completes, the runner starts fetching and heartbeating anyway, and nothing refers to it any
+   * more. So a stop during a join waits for the join to end (bounded), then disconnects.
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
-    return this.current.disconnect();
+    const joining = this.joining?.done;
+    if (joining) {
+      await Promise.race([joining, new Promise((resolve) => setTimeout(resolve, JOIN_WAIT_ON_STOP_MS))]);
+      // GROUP_JOIN fires inside the join; the runner marks itself running a few ticks later.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.current.disconnect();
+  }
+
+  private startJoining(): void {
+    if (this.joining) return;
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.joining = { done, settle };
+  }
+
+  private endJoining(): void {
+    this.joining?.settle();
+    this.joining = null;
   }
 
   private build(): Consumer {
@@ -141,9 +169,16 @@ export class EventConsumer {
     // kafkajs restarts a crashed consumer on a timer; a stop() that lands while that restart is
     // connecting finds nothing to stop, and the restart joins its group afterwards. Leave again.
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      if (this.stopped || consumer !== this.current) void consumer.disconnect().catch(() => undefined);
+      if (consumer === this.current) this.endJoining();
+      // A consumer replaced by a rebuild that joins after all: leave again.
+      else void consumer.disconnect().catch(() => undefined);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // With restart, kafkajs joins again after a pause: a stop() meanwhile waits for that join.
+      if (consumer === this.current) {
+        if (payload.restart) this.startJoining();
+        else this.endJoining();
+      }
       if (payload.restart || this.stopped || consumer !== this.current) return;
       this.givenUp.set(consumer, payload.error);
       void this.rebuild(payload.error);
@@ -159,6 +194,9 @@ export class EventConsumer {
   private async run(consumer: Consumer): Promise<void> {
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+    // Stopped while connecting: stop() has disconnected, and a runner started now would never be stopped.
+    if (this.stopped) return;
+    this.startJoining();
     await consumer.run({
       autoCommit: this.options.commitToGroup ?? true,
       eachBatchAutoResolve: true,
