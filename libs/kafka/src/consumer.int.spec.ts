@@ -79,3 +79,32 @@ it.each([
     await consumer.stop();
   }
 });
+
+it('stops for good when stopped in the middle of joining its group', async () => {
+  const own = `${prefix}join_`;
+  await ensureTopics(kafka, own);
+  const topic = topicName('webEvents', own);
+  await publisher.publish({ topic, events: [pageView(1)] });
+  let stopping: Promise<void> | undefined;
+  let stoppedAt = 0;
+  const afterStop: string[] = [];
+  const consumer: EventConsumer = new EventConsumer(kafka, {
+    groupId: `${own}spec`,
+    topics: [topic],
+    handle: async () => undefined,
+    instrument: (kafkajs) => {
+      // The JoinGroup answer has arrived and SyncGroup is next: the join is in flight.
+      kafkajs.on(kafkajs.events.REQUEST, ({ payload }) => {
+        if (payload.apiName === 'JoinGroup' && !stopping)
+          stopping = consumer.stop().then(() => void (stoppedAt = Date.now()));
+      });
+      kafkajs.on(kafkajs.events.FETCH, () => stoppedAt && afterStop.push('fetch'));
+      kafkajs.on(kafkajs.events.HEARTBEAT, () => stoppedAt && afterStop.push('heartbeat'));
+    },
+  });
+  await consumer.start();
+  await waitFor(() => stoppedAt > 0, { what: 'stop() to finish' });
+  // kafkajs' own stop during a join leaves its runner fetching (every 100 ms here) and heartbeating.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  expect(afterStop).toEqual([]);
+});

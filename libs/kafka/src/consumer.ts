@@ -137,7 +137,9 @@ export class EventConsumer {
     this.stopped = true;
     const joining = this.joining?.done;
     if (joining) {
-      await Promise.race([joining, new Promise((resolve) => setTimeout(resolve, JOIN_WAIT_ON_STOP_MS))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([joining, new Promise((resolve) => (timer = setTimeout(resolve, JOIN_WAIT_ON_STOP_MS)))]);
+      clearTimeout(timer);
       // GROUP_JOIN fires inside the join; the runner marks itself running a few ticks later.
       await new Promise((resolve) => setImmediate(resolve));
     }
