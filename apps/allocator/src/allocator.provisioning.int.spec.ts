@@ -141,7 +141,14 @@ describe('allocator provisioning when purchase rounds overlap', () => {
       what: 'the pool bought up to POOL_MAX',
       timeoutMs: 30000,
     });
-    const log = await world.readTopic('allocations');
+    // The pool counts a number once decided; its NumberProvisioned commits a moment later.
+    const log = await waitFor(
+      async () => {
+        const events = await world.readTopic('allocations');
+        return events.filter((e) => e.type === 'NumberProvisioned').length >= 30 ? events : undefined;
+      },
+      { what: 'every purchase committed to the log' },
+    );
     expect(log.filter((e) => e.type === 'NumberProvisioningFailed')).toEqual([]);
     const bought = log.flatMap((e) => (e.type === 'NumberProvisioned' ? [e.data.number] : []));
     expect(bought).toHaveLength(30);

@@ -72,8 +72,15 @@ describe('allocator releases and start-up reconcile', () => {
     await waitFor(() => (ownedAtTwilio().includes(stillOwned) ? undefined : true), {
       what: `${stillOwned} released at start`,
     });
-    const provisioned = (await world.readTopic('allocations')).flatMap((e) =>
-      e.type === 'NumberProvisioned' ? [e.data.number] : [],
+    // Adopted at start-up: its NumberProvisioned may commit a moment after the release above.
+    const provisioned = await waitFor(
+      async () => {
+        const numbers = (await world.readTopic('allocations')).flatMap((e) =>
+          e.type === 'NumberProvisioned' ? [e.data.number] : [],
+        );
+        return numbers.includes(orphan.phoneNumber) ? numbers : undefined;
+      },
+      { what: `${orphan.phoneNumber} adopted into the log` },
     );
     expect(provisioned).toContain(orphan.phoneNumber);
     expect((await client.pool()).total).toBeGreaterThanOrEqual(1);
