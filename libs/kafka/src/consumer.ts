@@ -92,7 +92,7 @@ export class EventConsumer {
     this.current = this.build();
   }
 
-  /** How many times kafkajs gave up and a new consumer was built (tests, /metrics). */
+  /** How many times kafkajs gave up and a new consumer was built (tests). */
   get rebuildCount(): number {
     return this.rebuilds;
   }
@@ -168,8 +168,7 @@ export class EventConsumer {
       ...(this.options.maxBytesPerPartition ? { maxBytesPerPartition: this.options.maxBytesPerPartition } : {}),
       retry: { initialRetryTime: 100, retries: 10, restartOnFailure: async () => !this.stopped },
     });
-    // kafkajs restarts a crashed consumer on a timer; a stop() that lands while that restart is
-    // connecting finds nothing to stop, and the restart joins its group afterwards. Leave again.
+    // The join stop() may be waiting for has ended (see stop()).
     consumer.on(consumer.events.GROUP_JOIN, () => {
       if (consumer === this.current) this.endJoining();
       // A consumer replaced by a rebuild that joins after all: leave again.
@@ -206,17 +205,21 @@ export class EventConsumer {
       eachBatch: async (payload) => {
         const { batch } = payload;
         const key = `${batch.topic}/${batch.partition}`;
-        const from = this.positions.get(key)?.next ?? -1n;
-        const messages = batch.messages
-          .filter((m) => BigInt(m.offset) >= from)
-          .map((m) => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key ? m.key.toString() : null,
-            timestamp: m.timestamp,
-            decoded: decodeEvent(m.value),
-          }));
+        // Only after a seek or a rebuild does a fetch hold messages already handled; offsets ascend.
+        const from = this.positions.get(key)?.next;
+        const first = batch.messages[0];
+        const fresh =
+          from === undefined || !first || BigInt(first.offset) >= from
+            ? batch.messages
+            : batch.messages.filter((m) => BigInt(m.offset) >= from);
+        const messages = fresh.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key ? m.key.toString() : null,
+          timestamp: m.timestamp,
+          decoded: decodeEvent(m.value),
+        }));
         if (messages.length > 0)
           await this.options.handle({ topic: batch.topic, partition: batch.partition, messages }, payload);
         // A handler that threw never gets here: its batch is re-delivered (or re-read after a rebuild).
