@@ -1,7 +1,10 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { CallpoolApiError, CallpoolClient, isApiError } from '@callpool/client';
+import { waitFor } from '@callpool/testing';
 import { AllocatorHarness, ADMIN_TOKEN, Client } from './testing/harness';
 
 /** Every route of CONTRACT.md's allocator section (v3). */
@@ -200,5 +203,29 @@ describe('allocator for the web tier: OpenAPI, typed client, snippet, CORS', () 
     const fromElsewhere = await post('https://evil.example');
     expect(fromElsewhere.status).toBe(403);
     expect(((await fromElsewhere.json()) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
+  });
+
+  // Last: it shuts the allocator down. A browser preconnects sockets and sends on them later; one
+  // opened before the shutdown is still open after the listener closes (Node's server.close() leaves
+  // a socket that has sent nothing). A request on it must get the allocator's own answer, with its
+  // CORS headers: Fastify's bare 503 has none, and the page's console shows a CORS error.
+  it('answers a request on a socket opened before shutdown with its CORS headers, then closes it', async () => {
+    const { port } = new URL(allocator.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const closed = once(socket, 'close');
+    const shutdown = allocator.allocator.close();
+    await waitFor(async () => ((await fetch(`${allocator.url}/health`).catch(() => null)) === null ? true : undefined), {
+      what: 'the listener to close',
+    });
+    socket.write(`GET /v1/snippet.js HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${SITE}\r\n\r\n`);
+    await closed;
+    await shutdown;
+    const [head] = received.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(head.toLowerCase()).toContain(`access-control-allow-origin: ${SITE}`);
+    expect(head.toLowerCase()).toContain('connection: close');
   });
 });

@@ -22,6 +22,13 @@ export async function createService(module: unknown, start: ServiceStart): Promi
     new FastifyAdapter({
       bodyLimit: start.bodyLimitBytes ?? 64 * 1024,
       routerOptions: { maxParamLength: 512 },
+      // While a service shuts down, a request can still arrive on a connection opened before
+      // (browsers preconnect sockets they send on later, and Node's server.close() leaves a socket
+      // that has not sent a request open). Fastify's default answers it with a bare 503 that skips
+      // every hook, CORS included, so a browser reports a CORS error to the page. Our services tear
+      // their parts down only after HTTP is closed (onApplicationShutdown), so answer it properly;
+      // Fastify still marks the answer `Connection: close`.
+      return503OnClosing: false,
       ...(start.trustProxy !== undefined ? { trustProxy: start.trustProxy } : {}),
     }),
     { bufferLogs: true },
