@@ -50,7 +50,14 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const error = toApiError(exception);
-    if (error.status >= 500) this.logger.error({ err: exception }, 'request failed');
+    if (error.status >= 500) {
+      // A 5xx we chose (back-pressure, a rebuild under way, a dependency down) is the service working
+      // as designed: a warning with its code, no stack, so an overload does not page anyone through
+      // the error log nor spend CPU serialising stacks. Anything else is a bug: an error, with stack.
+      if (exception instanceof ApiError)
+        this.logger.warn({ status: error.status, code: error.code }, `request refused: ${error.message}`);
+      else this.logger.error({ err: exception }, 'request failed');
+    }
     // Explicit type: a route that answers XML on success must still send its errors as JSON.
     void reply.status(error.status).headers(error.headers).type('application/json; charset=utf-8').send(error.body());
   }
