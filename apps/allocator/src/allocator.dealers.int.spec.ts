@@ -23,6 +23,7 @@ describe('allocator dealers', () => {
     for (const bad of [
       { ...good, webhookUrl: 'not a url' },
       { ...good, webhookUrl: 'ftp://crm.example.com/x' },
+      { ...good, webhookUrl: 'http://crm.example.com:6000/x' }, // a port fetch refuses to call
       { ...good, secret: 'short' },
       { webhookUrl: good.webhookUrl },
       '{"webhookUrl": ',

@@ -13,6 +13,7 @@ const CONTRACT_ROUTES = [
   'post /v1/page-views',
   'put /v1/listings/{listingId}',
   'post /v1/listings/{listingId}/sold',
+  'put /v1/dealers/{dealerId}',
   'get /v1/pool',
   'get /v1/snippet.js',
   'get /openapi.json',
@@ -104,6 +105,10 @@ describe('allocator for the web tier: OpenAPI, typed client, snippet, CORS', () 
     conforms('put', '/v1/listings/{listingId}', 200, listing.body);
     conforms('get', '/v1/pool', 200, await client.pool());
     conforms('post', '/v1/listings/{listingId}/sold', 200, await client.listings.sold('L-2'));
+    const webhook = { webhookUrl: 'https://crm.example.com/calls', secret: 'dealer-secret-0123456789' };
+    const dealer = await client.dealers.put('D-2', webhook); // the typed client, against the real route
+    expect(dealer).toEqual({ dealerId: 'D-2', webhookUrl: webhook.webhookUrl });
+    conforms('put', '/v1/dealers/{dealerId}', 200, dealer);
     const errors: Array<[string, string, number, unknown]> = [
       ['post', '/v1/displays', 400, { visitorId: 'v'.repeat(129), sessionId: 's', listingId: 'L-1' }],
       ['post', '/v1/displays', 404, { visitorId: 'v', sessionId: 's', listingId: 'L-none' }],
@@ -115,6 +120,12 @@ describe('allocator for the web tier: OpenAPI, typed client, snippet, CORS', () 
       expect(answer.status).toBe(status);
       conforms(method, path, status, answer.body);
     }
+    const blockedPort = await allocator.request('PUT', '/v1/dealers/D-2', {
+      webhookUrl: 'https://crm.example.com:6000/calls',
+      secret: 'dealer-secret-0123456789',
+    });
+    expect(blockedPort.status).toBe(400);
+    conforms('put', '/v1/dealers/{dealerId}', 400, blockedPort.body);
     const anonymous = await allocator.request(
       'PUT',
       '/v1/listings/L-3',
@@ -217,9 +228,12 @@ describe('allocator for the web tier: OpenAPI, typed client, snippet, CORS', () 
     socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
     const closed = once(socket, 'close');
     const shutdown = allocator.allocator.close();
-    await waitFor(async () => ((await fetch(`${allocator.url}/health`).catch(() => null)) === null ? true : undefined), {
-      what: 'the listener to close',
-    });
+    await waitFor(
+      async () => ((await fetch(`${allocator.url}/health`).catch(() => null)) === null ? true : undefined),
+      {
+        what: 'the listener to close',
+      },
+    );
     socket.write(`GET /v1/snippet.js HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${SITE}\r\n\r\n`);
     await closed;
     await shutdown;

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -45,7 +47,7 @@ describe('dashboard', () => {
     await publisher.events('allocations', [
       newEvent(
         'DealerWebhookConfigured',
-        { dealerId: 'D-1', webhookUrl: 'http://127.0.0.1:9/calls', sealedSecret },
+        { dealerId: 'D-1', webhookUrl: `http://127.0.0.1:${await closedPort()}/calls`, sealedSecret },
         { occurredAt: new Date(START), metadata: { producer: 'test' }, id: 'd-cfg' },
       ),
     ]);
@@ -167,4 +169,13 @@ function call(
       { ...meta, id: `${id}-c`, occurredAt: new Date(at + 60_000) },
     ),
   ] as CallpoolEvent[];
+}
+
+/** A local port nothing listens on (taken and released): connections to it are refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

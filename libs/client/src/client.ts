@@ -4,7 +4,7 @@ import { CallpoolApiError, CallpoolConnectionError, CallpoolError, CallpoolTimeo
 export interface CallpoolClientOptions {
   /** The allocator, e.g. http://127.0.0.1:3001. */
   baseUrl: string;
-  /** CALLPOOL_ADMIN_TOKEN: needed only for listings.put and listings.sold. */
+  /** CALLPOOL_ADMIN_TOKEN: needed only for listings.put, listings.sold and dealers.put. */
   adminToken?: string;
   /** Per attempt; a page render should not wait longer for a number than it takes to show the dealer's. */
   timeoutMs?: number;
@@ -53,6 +53,12 @@ export class CallpoolClient {
       this.send('PUT', `/v1/listings/${encodeURIComponent(listingId)}`, listing, true),
     sold: (listingId: string): Promise<HttpApi.SoldAnswer> =>
       this.send('POST', `/v1/listings/${encodeURIComponent(listingId)}/sold`, undefined, true),
+  };
+
+  readonly dealers = {
+    /** Where the dealer's call notifications go, and the secret (16 to 512 characters) they are signed with. */
+    put: (dealerId: string, webhook: { webhookUrl: string; secret: string }): Promise<HttpApi.DealerWebhookAnswer> =>
+      this.send('PUT', `/v1/dealers/${encodeURIComponent(dealerId)}`, webhook, true),
   };
 
   /** Numbers owned in each state (GET /v1/pool). */

@@ -37,15 +37,19 @@ describe('CallpoolClient', () => {
     expect((calls[0].init.headers as Record<string, string>).authorization).toBeUndefined();
   });
 
-  it('sends the admin token to the listing endpoints only, with the listing id escaped', async () => {
-    const { calls, fetchFn } = network(json(200, {}), json(200, {}));
+  it('sends the admin token to the listing and dealer endpoints, with the ids escaped', async () => {
+    const { calls, fetchFn } = network(json(200, {}), json(200, {}), json(200, {}));
     const client = new CallpoolClient({ baseUrl: 'http://allocator', adminToken: 'secret-token', fetch: fetchFn });
     await client.listings.put('L/1', { dealerId: 'D', forwardTo: '+15557654321', tier: 'premium' });
     await client.listings.sold('L/1');
+    const webhook = { webhookUrl: 'https://crm.example.com/calls', secret: 'dealer-secret-0123456789' };
+    await client.dealers.put('D/1', webhook);
     expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
       'PUT http://allocator/v1/listings/L%2F1',
       'POST http://allocator/v1/listings/L%2F1/sold',
+      'PUT http://allocator/v1/dealers/D%2F1',
     ]);
+    expect(JSON.parse(String(calls[2].init.body))).toEqual(webhook);
     for (const call of calls)
       expect((call.init.headers as Record<string, string>).authorization).toBe('Bearer secret-token');
   });

@@ -62,6 +62,10 @@ export const SoldAnswer = z.object({
 });
 export type SoldAnswer = z.infer<typeof SoldAnswer>;
 
+/** PUT /v1/dealers/{dealerId}: the configuration as recorded (the secret is never echoed). */
+export const DealerWebhookAnswer = z.object({ dealerId: Id, webhookUrl: z.string().url() });
+export type DealerWebhookAnswer = z.infer<typeof DealerWebhookAnswer>;
+
 const count = z.number().int().min(0);
 export const PoolAnswer = z.object({
   total: count,

@@ -66,13 +66,28 @@ export const ListingRequest = z.object({
 
 export const ListingIdParam = z.object({ listingId: StorableId });
 
+/**
+ * The ports the Fetch standard blocks ("bad port"): the projector delivers with fetch, which refuses
+ * them before connecting, so a URL on one would fail every delivery for 24 hours. Refused up front.
+ */
+export const FETCH_BLOCKED_PORTS: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
+  111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+  540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061,
+  6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
 /** A dealer's call notifications: an absolute http(s) URL and the secret deliveries are signed with. */
 export const DealerWebhookRequest = z.object({
   webhookUrl: z
     .string()
     .max(2048)
     .url('must be an absolute URL')
-    .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://'),
+    .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
+    .refine(
+      (value) => !FETCH_BLOCKED_PORTS.has(Number(URL.canParse(value) ? new URL(value).port : '')),
+      (value) => ({ message: `port ${new URL(value).port} is one that HTTP clients refuse to call; use another` }),
+    ),
   secret: z.string().min(16, 'at least 16 characters').max(512),
 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { isStorableText } from '@callpool/contracts';
 import { ApiError, parseInput } from '@callpool/service-kit';
-import { DisplayRequest, INPUT_LIMITS, PageViewRequest } from './inputs';
+import { DealerWebhookRequest, DisplayRequest, FETCH_BLOCKED_PORTS, INPUT_LIMITS, PageViewRequest } from './inputs';
 
 const display = (extra: Record<string, unknown> = {}) => ({
   visitorId: 'v-1',
@@ -92,5 +92,42 @@ describe('allocator request bodies', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  describe('dealer webhook URL', () => {
+    const secret = 'dealer-secret-0123456789';
+    it('refuses a port that fetch will not call, and says which', () => {
+      const parsed = DealerWebhookRequest.safeParse({ webhookUrl: 'http://crm.example.com:6000/calls', secret });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues.map((issue) => issue.message)).toEqual([
+        'port 6000 is one that HTTP clients refuse to call; use another',
+      ]);
+    });
+
+    it.each(['https://crm.example.com/calls', 'http://crm.example.com:8080/calls', 'https://10.0.0.7:8443/x'])(
+      'accepts %s',
+      (webhookUrl) => expect(DealerWebhookRequest.safeParse({ webhookUrl, secret }).success).toBe(true),
+    );
+
+    // The list is the Fetch standard's; this keeps it equal to what this Node's fetch refuses.
+    it("blocks exactly the ports Node's fetch refuses as 'bad port' (1 to 11000)", async () => {
+      const refused: number[] = [];
+      // A thousand at a time: an allowed port is tried (nothing listens on most, so it is refused
+      // at once); a blocked one fails before any connection.
+      for (let first = 1; first <= 11_000; first += 1000) {
+        const ports = Array.from({ length: 1000 }, (_, index) => first + index);
+        await Promise.all(
+          ports.map((port) =>
+            fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) }).then(
+              (answer) => answer.body?.cancel(),
+              (error: Error) => {
+                if ((error.cause as Error | undefined)?.message === 'bad port') refused.push(port);
+              },
+            ),
+          ),
+        );
+      }
+      expect(refused.sort((a, b) => a - b)).toEqual([...FETCH_BLOCKED_PORTS]);
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HttpApi } from '@callpool/contracts';
 import { apiError, apiRegistry, jsonAnswer, openApiDocument, OpenApiDocument } from '@callpool/service-kit';
+import { DealerIdParam, DealerWebhookRequest } from './inputs';
 
 const json = (schema: z.ZodTypeAny) => ({ content: { 'application/json': { schema } } });
 const listingPath = { params: HttpApi.ListingIdParam };
@@ -65,6 +66,25 @@ export function allocatorOpenApi(): OpenApiDocument {
       200: jsonAnswer('sold', SoldAnswer),
       401: apiError('no or wrong admin token'),
       404: apiError('listing_not_found'),
+      503: unavailable,
+    },
+  });
+  registry.register('DealerWebhookRequest', DealerWebhookRequest);
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/dealers/{dealerId}',
+    tags: ['dealers'],
+    summary:
+      'Where the dealer\'s call notifications go and the secret they are signed with (X-Callpool-Signature: t=<unix>,v1=<HMAC-SHA256 of "<t>.<body>">); the newest configuration wins',
+    security: [{ adminToken: [] }],
+    request: { params: DealerIdParam, body: json(DealerWebhookRequest) },
+    responses: {
+      200: jsonAnswer(
+        'recorded (DealerWebhookConfigured committed); the secret is not echoed',
+        HttpApi.DealerWebhookAnswer,
+      ),
+      400: apiError('not an absolute http(s) URL, a port HTTP clients refuse, a secret under 16 characters, a bad id'),
+      401: apiError('no or wrong admin token'),
       503: unavailable,
     },
   });
