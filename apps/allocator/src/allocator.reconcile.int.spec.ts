@@ -37,16 +37,7 @@ describe('allocator reconcile', () => {
     });
     await waitFor(async () => ((await client.pool()).total === 2 ? true : undefined), { what: 'the pool bought' });
 
-    // The pool counts a number as soon as it is decided; its NumberProvisioned commits a moment later.
-    const provisioned = await waitFor(
-      async () => {
-        const numbers = (await world.readTopic('allocations')).flatMap((e) =>
-          e.type === 'NumberProvisioned' ? [e.data.number] : [],
-        );
-        return numbers.length >= 2 ? numbers : undefined;
-      },
-      { what: 'both purchases committed to the log' },
-    );
+    const provisioned = await world.provisionedInLog((n) => n.length >= 2, 'both purchases committed to the log');
     expect(provisioned).toHaveLength(2);
     expect(provisioned).not.toContain(mainLine.phoneNumber);
     const directoryLine = world.standIn.state().owned.find((n) => n.phoneNumber === mainLine.phoneNumber);

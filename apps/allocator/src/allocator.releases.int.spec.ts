@@ -73,14 +73,9 @@ describe('allocator releases and start-up reconcile', () => {
       what: `${stillOwned} released at start`,
     });
     // Adopted at start-up: its NumberProvisioned may commit a moment after the release above.
-    const provisioned = await waitFor(
-      async () => {
-        const numbers = (await world.readTopic('allocations')).flatMap((e) =>
-          e.type === 'NumberProvisioned' ? [e.data.number] : [],
-        );
-        return numbers.includes(orphan.phoneNumber) ? numbers : undefined;
-      },
-      { what: `${orphan.phoneNumber} adopted into the log` },
+    const provisioned = await world.provisionedInLog(
+      (n) => n.includes(orphan.phoneNumber),
+      `${orphan.phoneNumber} adopted into the log`,
     );
     expect(provisioned).toContain(orphan.phoneNumber);
     expect((await client.pool()).total).toBeGreaterThanOrEqual(1);

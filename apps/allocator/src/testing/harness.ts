@@ -78,6 +78,22 @@ export class AllocatorHarness {
     return kafka;
   }
 
+  /**
+   * The numbers of the committed NumberProvisioned events, once `enough` holds of them. The pool
+   * counts a number as soon as it is decided; its NumberProvisioned commits a moment later.
+   */
+  provisionedInLog(enough: (numbers: string[]) => boolean, what: string): Promise<string[]> {
+    return waitFor(
+      async () => {
+        const numbers = (await this.readTopic('allocations')).flatMap((e) =>
+          e.type === 'NumberProvisioned' ? [e.data.number] : [],
+        );
+        return enough(numbers) ? numbers : undefined;
+      },
+      { what },
+    );
+  }
+
   /** Every committed event of a topic, read back from the beginning. */
   async readTopic(key: 'allocations' | 'calls' | 'webEvents'): Promise<CallpoolEvent[]> {
     const kafka = this.kafka();
