@@ -77,6 +77,9 @@ export const FETCH_BLOCKED_PORTS: ReadonlySet<number> = new Set([
   6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 ]);
 
+/** The port a URL names, 0 when it names none (its scheme's) or is not a URL (the checks before say so). */
+const explicitPort = (value: string): number => (URL.canParse(value) ? Number(new URL(value).port) : 0);
+
 /** A dealer's call notifications: an absolute http(s) URL and the secret deliveries are signed with. */
 export const DealerWebhookRequest = z.object({
   webhookUrl: z
@@ -85,8 +88,8 @@ export const DealerWebhookRequest = z.object({
     .url('must be an absolute URL')
     .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
     .refine(
-      (value) => !FETCH_BLOCKED_PORTS.has(Number(URL.canParse(value) ? new URL(value).port : '')),
-      (value) => ({ message: `port ${new URL(value).port} is one that HTTP clients refuse to call; use another` }),
+      (value) => !FETCH_BLOCKED_PORTS.has(explicitPort(value)),
+      (value) => ({ message: `port ${explicitPort(value)} is one that HTTP clients refuse to call; use another` }),
     ),
   secret: z.string().min(16, 'at least 16 characters').max(512),
 });
