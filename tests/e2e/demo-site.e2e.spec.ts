@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, ConsoleMessage, Page } from 'playwright-core';
 import { waitFor } from '@callpool/testing';
-import { E2eStack } from './support/stack';
+import { E2eStack, isAlive } from './support/stack';
 
 /**
  * The demo listing site in a real headless Chromium (Debian's `chromium`,
@@ -217,15 +217,7 @@ it("keeps the dealer's number with the allocator stopped, with no errors from th
   process.kill(pid, 'SIGTERM');
   // Gone, not only closing its listener: while it drains it still answers a socket the browser
   // opened before (preconnect), and rightly so.
-  const exited = () => {
-    try {
-      process.kill(pid, 0);
-      return undefined;
-    } catch {
-      return true;
-    }
-  };
-  await waitFor(async () => exited(), { what: 'the allocator to exit' });
+  await waitFor(async () => (isAlive(pid) ? undefined : true), { what: 'the allocator to exit' });
   // The first visitor's browser has the snippet cached (Cache-Control): it runs, and its requests fail.
   const stopped = await visit('/cars/demo-L-2', first.context);
   await stopped.page.waitForLoadState('networkidle');

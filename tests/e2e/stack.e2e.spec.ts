@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { CallDriver } from '@callpool/call-driver';
 import { CallpoolClient } from '@callpool/client';
 import { waitFor } from '@callpool/testing';
-import { E2eStack } from './support/stack';
+import { E2eStack, isAlive } from './support/stack';
 
 /**
  * The walking skeleton, the way a newcomer meets it: `npm run up`, a listing
@@ -29,15 +29,6 @@ function ourPids(): number[] {
     .filter((file) => file.endsWith('.pid'))
     .map((file) => Number(readFileSync(join(env.CALLPOOL_RUN_DIR, file), 'utf8')));
 }
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 let pidsWhileUp: number[] = [];
 

@@ -108,3 +108,13 @@ export async function http<T = any>(
   }
   return { status: response.status, body: parsed as T, headers: response.headers };
 }
+
+/** Whether a process of that pid is still there (signal 0 checks without signalling). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
